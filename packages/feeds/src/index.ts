@@ -1,0 +1,2 @@
+export type { MediaType } from './taxii/media-type';
+export { parseMediaType } from './taxii/media-type';

@@ -1,0 +1,1 @@
+export { TLP2_MARKING_IDS } from './markings/tlp';

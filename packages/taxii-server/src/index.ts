@@ -1,0 +1,1 @@
+export { TAXII_MEDIA_TYPE } from './media-types';
