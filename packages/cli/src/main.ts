@@ -1,23 +1,37 @@
+import { isIntelshareError } from '@intelshare/stix';
+import type { CliIo } from './cli-io';
+import type { Command } from './command';
+import { COMMANDS } from './commands/registry';
+import { type Context, createContext } from './context';
+import { CliError } from './errors/cli-error';
+import { EXIT_CODES, type ExitCode } from './exit-codes';
 import { VERSION } from './version';
 
-/** Where the command writes; injectable so tests and embedders can capture output. */
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  const list = COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
+  return `Usage: intelshare <command> [options]
 
-const USAGE = `Usage: intelshare <command> [options]
+Work with STIX 2.1 threat intelligence, TAXII 2.1 servers and sharing agreements.
 
-Commands grow with the packages; run \`intelshare <command> --help\` for each.
+Commands:
+${list.join('\n')}
 
 Options:
   --version  Print the version.
-  --help     Print this help.
+  --help     Print this help; \`intelshare <command> --help\` explains each command.
+
+Exit codes: 0 ok, 1 invalid input / no match / denied, 2 usage error, 3 I/O or network error.
 `;
+}
 
 /**
  * Runs the `intelshare` command with the given arguments and returns its exit code
  * (0 ok, 1 invalid input / no match / denied, 2 usage error, 3 I/O or network error).
+ *
+ * @param argv - The arguments after the program name, e.g. `['validate', 'bundle.json']`.
+ * @param io - Where to write; defaults to the process's stdout, stderr and stdin.
+ * @returns The exit code.
  *
  * @example
  * ```ts
@@ -26,22 +40,59 @@ Options:
  * const code = await main(['--version']);
  * ```
  */
-export async function main(
-  argv: readonly string[],
-  io: CliIo = {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-  },
-): Promise<number> {
-  const [first] = argv;
+export async function main(argv: readonly string[], io?: CliIo): Promise<ExitCode> {
+  const ctx = createContext(io);
+  const [first, ...rest] = argv;
   if (first === '--version' || first === '-v') {
-    io.stdout(`${VERSION}\n`);
-    return 0;
+    await ctx.out(`${VERSION}\n`);
+    return EXIT_CODES.ok;
   }
-  if (first === undefined || first === '--help' || first === '-h') {
-    io.stdout(USAGE);
-    return first === undefined ? 2 : 0;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    if (first === undefined) {
+      await ctx.err(usage());
+      return EXIT_CODES.usage;
+    }
+    await ctx.out(usage());
+    return EXIT_CODES.ok;
   }
-  io.stderr(`intelshare: unknown command \`${first}\`; run \`intelshare --help\` for the list.\n`);
-  return 2;
+  const command = COMMANDS.find((candidate) => candidate.name === first);
+  if (command === undefined) {
+    await ctx.err(
+      `intelshare: unknown command \`${first}\`; run \`intelshare --help\` for the list.\n`,
+    );
+    return EXIT_CODES.usage;
+  }
+  try {
+    return await command.run(rest, ctx);
+  } catch (error) {
+    return report(command, error, ctx);
+  }
+}
+
+/** Library error codes that mean the outside world failed rather than the input. */
+const IO_CODES = new Set([
+  'HTTP_ERROR',
+  'TAXII_ERROR',
+  'NETWORK_ERROR',
+  'TIMEOUT',
+  'STORAGE_ERROR',
+]);
+
+async function report(command: Command, error: unknown, ctx: Context): Promise<ExitCode> {
+  let exitCode: ExitCode;
+  if (error instanceof CliError) exitCode = error.exitCode;
+  else if (isIntelshareError(error)) {
+    exitCode = IO_CODES.has(error.code)
+      ? EXIT_CODES.io
+      : error.code === 'INVALID_ARGUMENT'
+        ? EXIT_CODES.usage
+        : EXIT_CODES.invalid;
+  } else if (typeof (error as { code?: unknown } | null)?.code === 'string') {
+    // Node system errors (EPIPE, ECONNREFUSED, EADDRINUSE, ...) are I/O failures.
+    exitCode = EXIT_CODES.io;
+  } else exitCode = EXIT_CODES.invalid;
+  const message = error instanceof Error ? error.message : String(error);
+  const sentence = message.trim().replace(/[.\s]*$/, '.');
+  await ctx.err(`intelshare ${command.name}: ${sentence}\n`);
+  return exitCode;
 }

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, runCli } from './helpers/run-cli';
+
+const pkg = JSON.parse(readFileSync(join(BIN, '..', '..', 'package.json'), 'utf8')) as {
+  version: string;
+};
+
+describe('intelshare', () => {
+  it('prints the package version with --version', async () => {
+    const result = await runCli(['--version']);
+    expect(result).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+
+  it('lists the commands with --help and exits 0', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: intelshare <command> [options]');
+    expect(result.stdout).toContain('Exit codes: 0 ok');
+  });
+
+  it('prints usage on stderr and exits 2 without a command', async () => {
+    const result = await runCli([]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('Usage: intelshare');
+  });
+
+  it('rejects an unknown command with one sentence and exit code 2', async () => {
+    const result = await runCli(['frobnicate']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'intelshare: unknown command `frobnicate`; run `intelshare --help` for the list.\n',
+    );
+  });
+});
