@@ -1,2 +1,34 @@
+export type { FeedIssue } from './errors/feed-error-issue';
+export type { FeedTransportErrorCode } from './errors/feed-transport-error';
+export { FeedTransportError } from './errors/feed-transport-error';
+export type { FeedValidationErrorCode } from './errors/feed-validation-error';
+export { FeedValidationError } from './errors/feed-validation-error';
+export type { TaxiiErrorBody } from './errors/taxii-error';
+export { isTaxiiError, TaxiiError } from './errors/taxii-error';
+export type { FeedAuth } from './http/feed-auth';
+export type { HttpOptions, RetryInfo } from './http/http-transport';
+export type { RetryOptions } from './http/retry-policy';
+export type { StixObject } from './stix/stix-object';
 export type { MediaType } from './taxii/media-type';
 export { parseMediaType } from './taxii/media-type';
+export type { ObjectsOptions, TaxiiCursor, TaxiiStreamEvent } from './taxii/object-stream';
+export { TaxiiObjectStream } from './taxii/object-stream';
+export type {
+  CallOptions,
+  ManifestPage,
+  ObjectsPage,
+  TaxiiClientOptions,
+  VersionsPage,
+  WaitForStatusOptions,
+} from './taxii/taxii-client';
+export { TaxiiClient } from './taxii/taxii-client';
+export type { TaxiiFilters } from './taxii/taxii-filters';
+export { STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from './taxii/taxii-media-types';
+export type {
+  ApiRoot,
+  Collection,
+  Discovery,
+  ManifestRecord,
+  StatusDetail,
+  TaxiiStatus,
+} from './taxii/taxii-schemas';

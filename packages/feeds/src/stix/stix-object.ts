@@ -1,0 +1,44 @@
+import type { FeedIssue } from '../errors/feed-error-issue';
+
+/** A STIX 2.1 object as received: `type` and `id` checked, everything else kept as sent. */
+export interface StixObject {
+  type: string;
+  id: string;
+  spec_version?: string;
+  created?: string;
+  modified?: string;
+  [property: string]: unknown;
+}
+
+const TYPE_PATTERN = /^[a-z0-9][a-z0-9-]{0,249}$/;
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Checks the minimum every STIX 2.1 object needs to be stored and deduplicated: an object
+ * with a `type` (§3.1 type-name rules) and an `id` of the form `type--UUID` (§2.9).
+ *
+ * @returns The first problem, or `undefined` when the object is acceptable.
+ */
+export function checkStixObject(value: unknown, path: string): FeedIssue | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { path, message: 'must be a JSON object' };
+  const record = value as Record<string, unknown>;
+  const type = record.type;
+  if (typeof type !== 'string' || !TYPE_PATTERN.test(type))
+    return { path: `${path}.type`, message: 'must be a STIX type name' };
+  const id = record.id;
+  if (
+    typeof id !== 'string' ||
+    !id.startsWith(`${type}--`) ||
+    !UUID_PATTERN.test(id.slice(type.length + 2))
+  )
+    return { path: `${path}.id`, message: `must be \`${type}--<uuid>\`` };
+  if (record.modified !== undefined && typeof record.modified !== 'string')
+    return { path: `${path}.modified`, message: 'must be a timestamp string' };
+  return undefined;
+}
+
+/** The identity of one object version: `id` plus `modified` (or `created`) per STIX 2.1 §3.6. */
+export function versionKey(object: StixObject): string {
+  return `${object.id}|${object.modified ?? object.created ?? ''}`;
+}

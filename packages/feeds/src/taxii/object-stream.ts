@@ -1,0 +1,245 @@
+import type { FeedIssue } from '../errors/feed-error-issue';
+import { FeedValidationError } from '../errors/feed-validation-error';
+import { isTaxiiError } from '../errors/taxii-error';
+import { type StixObject, versionKey } from '../stix/stix-object';
+import type { ObjectsPage } from './taxii-client';
+import type { TaxiiFilters } from './taxii-filters';
+
+/**
+ * Serialisable state of a collection poll. Store it (it is plain JSON) and pass it back as
+ * `cursor` to resume after a crash, or to fetch only what was added since the last poll.
+ */
+export interface TaxiiCursor {
+  /** Format version of this state. */
+  v: 1;
+  /** The server's `next` token to continue with, when a page chain is in progress. */
+  next?: string;
+  /** `added_after` to continue with (the newest `X-TAXII-Date-Added-Last` consumed). */
+  addedAfter?: string;
+  /** Version keys (`id|modified`) of the last page, to drop repeats from inclusive servers. */
+  boundary?: string[];
+  /** Pages consumed so far across resumes. */
+  pages: number;
+  /** Distinct object versions delivered so far across resumes. */
+  objects: number;
+  /** Whether the last poll reached the end of the collection. */
+  done: boolean;
+}
+
+/** Events {@link TaxiiObjectStream} reports as it pages. */
+export type TaxiiStreamEvent =
+  | { type: 'page'; page: number; received: number; delivered: number; more: boolean }
+  | { type: 'invalid-objects'; page: number; issues: FeedIssue[] }
+  | { type: 'loop-detected'; page: number; continuation: string }
+  | { type: 'no-progress'; page: number; emptyPages: number }
+  | { type: 'cursor-expired'; page: number; status: number };
+
+/** Options of {@link TaxiiClient.objects}. */
+export interface ObjectsOptions {
+  /** `added_after` and `match[...]` filters for the first request (`next` comes from the cursor). */
+  filters?: Omit<TaxiiFilters, 'next' | 'limit'>;
+  /** Page size to ask for (servers may return fewer). */
+  limit?: number;
+  /** Resume state from an earlier run. */
+  cursor?: TaxiiCursor;
+  /** Called with the new cursor each time a page has been fully consumed. */
+  onCursor?: (cursor: TaxiiCursor) => void | Promise<void>;
+  /** Called for pages, skipped objects and protection against misbehaving servers. */
+  onEvent?: (event: TaxiiStreamEvent) => void;
+  /** How many recent version keys are remembered to drop duplicates (default 20 000). */
+  dedupeWindow?: number;
+  /** Stop after this many consecutive pages without a new object (default 3). */
+  maxEmptyPages?: number;
+  /** Aborts the iteration. */
+  signal?: AbortSignal;
+}
+
+type FetchPage = (filters: TaxiiFilters, signal: AbortSignal | undefined) => Promise<ObjectsPage>;
+
+/**
+ * The async iterable returned by {@link TaxiiClient.objects}. Pagination follows TAXII 2.1
+ * §3.4: `more` + `next`; `more` without `next` continues with `added_after` set to
+ * `X-TAXII-Date-Added-Last`. Repeated pages, inclusive `added_after` and loops are absorbed
+ * by deduplicating on `id` + `modified` and by refusing to request the same continuation
+ * twice, so the iteration always ends. Memory is one page plus a bounded key window.
+ */
+export class TaxiiObjectStream implements AsyncIterable<StixObject> {
+  readonly #fetch: FetchPage;
+  readonly #options: ObjectsOptions;
+  #cursor: TaxiiCursor;
+
+  constructor(fetchPage: FetchPage, options: ObjectsOptions) {
+    this.#fetch = fetchPage;
+    this.#options = options;
+    if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1))
+      throw new TypeError('`limit` must be a positive integer.');
+    this.#cursor = options.cursor
+      ? structuredClone(options.cursor)
+      : { v: 1, pages: 0, objects: 0, done: false };
+  }
+
+  /** The resume state after the last fully consumed page. */
+  get cursor(): TaxiiCursor {
+    return structuredClone(this.#cursor);
+  }
+
+  /** Iterates page by page; each page holds only versions not delivered before. */
+  async *pages(): AsyncGenerator<StixObject[], void, undefined> {
+    const options = this.#options;
+    const window = new KeyWindow(options.dedupeWindow ?? 20_000);
+    const start = this.#cursor;
+    for (const key of start.boundary ?? []) window.add(key);
+    const baseFilters = options.filters ?? {};
+    // A finished cursor means "poll for what is new": start from its added_after.
+    let next = start.done ? undefined : start.next;
+    let addedAfter: string | undefined =
+      start.addedAfter ??
+      (baseFilters.addedAfter instanceof Date
+        ? baseFilters.addedAfter.toISOString()
+        : baseFilters.addedAfter);
+    // The added_after a `next` chain started from; TAXII 2.1 §3.4 wants the same filters with `next`.
+    let chainAddedAfter = addedAfter;
+    let newestAdded = addedAfter;
+    let pages = start.pages;
+    let delivered = start.objects;
+    let emptyStreak = 0;
+    const used = new Set<string>();
+
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const continuation = next !== undefined ? `next:${next}` : `added_after:${addedAfter ?? ''}`;
+      if (used.has(continuation)) {
+        // The same request would return the same page: we already hold everything it has.
+        options.onEvent?.({ type: 'loop-detected', page: pages, continuation });
+        break;
+      }
+      used.add(continuation);
+      const filters: TaxiiFilters = { ...baseFilters };
+      delete filters.addedAfter;
+      const after = next !== undefined ? chainAddedAfter : addedAfter;
+      if (after !== undefined) filters.addedAfter = after;
+      if (options.limit !== undefined) filters.limit = options.limit;
+      if (next !== undefined) filters.next = next;
+
+      let page: ObjectsPage;
+      try {
+        page = await this.#fetch(filters, options.signal);
+      } catch (error) {
+        // `next` tokens may expire (§3.4); an old cursor falls back to its added_after.
+        if (
+          next !== undefined &&
+          pages === start.pages &&
+          isTaxiiError(error) &&
+          [400, 404, 410, 422].includes(error.status)
+        ) {
+          options.onEvent?.({ type: 'cursor-expired', page: pages, status: error.status });
+          next = undefined;
+          chainAddedAfter = addedAfter;
+          continue;
+        }
+        throw error;
+      }
+      pages++;
+      if (page.invalid.length > 0)
+        options.onEvent?.({ type: 'invalid-objects', page: pages, issues: page.invalid });
+
+      const fresh: StixObject[] = [];
+      const pageKeys: string[] = [];
+      for (const object of page.objects) {
+        const key = versionKey(object);
+        pageKeys.push(key);
+        if (window.has(key)) continue;
+        window.add(key);
+        fresh.push(object);
+      }
+      delivered += fresh.length;
+      emptyStreak = fresh.length === 0 ? emptyStreak + 1 : 0;
+      if (page.dateAddedLast && (newestAdded === undefined || page.dateAddedLast > newestAdded))
+        newestAdded = page.dateAddedLast;
+      options.onEvent?.({
+        type: 'page',
+        page: pages,
+        received: page.objects.length,
+        delivered: fresh.length,
+        more: page.more,
+      });
+
+      let finished = !page.more;
+      if (page.more) {
+        if (page.next !== undefined) {
+          if (next === undefined) chainAddedAfter = addedAfter;
+          next = page.next;
+        } else if (page.dateAddedLast !== undefined) {
+          next = undefined;
+          addedAfter = page.dateAddedLast;
+          chainAddedAfter = addedAfter;
+        } else if (page.objects.length === 0) {
+          finished = true;
+        } else {
+          throw new FeedValidationError(
+            'TAXII_PAGINATION',
+            'The server said `more: true` but sent neither `next` nor `X-TAXII-Date-Added-Last`, so the rest of the collection cannot be requested.',
+          );
+        }
+      }
+      if (!finished && emptyStreak >= (options.maxEmptyPages ?? 3)) {
+        options.onEvent?.({ type: 'no-progress', page: pages, emptyPages: emptyStreak });
+        finished = true;
+      }
+
+      const cursor: TaxiiCursor = {
+        v: 1,
+        pages,
+        objects: delivered,
+        done: finished,
+        boundary: pageKeys.length > 0 ? pageKeys.slice(-5000) : (this.#cursor.boundary ?? []),
+      };
+      if (!finished && next !== undefined) cursor.next = next;
+      const resumeAfter = finished ? newestAdded : next !== undefined ? newestAdded : addedAfter;
+      if (resumeAfter !== undefined) cursor.addedAfter = resumeAfter;
+
+      if (fresh.length > 0) yield fresh;
+      // Only now has the consumer taken every object of the page: commit.
+      this.#cursor = cursor;
+      await options.onCursor?.(structuredClone(cursor));
+      if (finished) return;
+    }
+    const ended: TaxiiCursor = { ...this.#cursor, done: true };
+    delete ended.next;
+    if (newestAdded !== undefined) ended.addedAfter = newestAdded;
+    this.#cursor = ended;
+    await options.onCursor?.(structuredClone(this.#cursor));
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<StixObject> {
+    for await (const page of this.pages()) yield* page;
+  }
+
+  /**
+   * Collects every object into an array (for small collections and tests).
+   *
+   * @returns All delivered objects.
+   */
+  async toArray(): Promise<StixObject[]> {
+    const all: StixObject[] = [];
+    for await (const page of this.pages()) all.push(...page);
+    return all;
+  }
+}
+
+/** Remembers the most recent `size` keys; older ones are forgotten so memory stays bounded. */
+class KeyWindow {
+  readonly #keys = new Set<string>();
+  constructor(readonly size: number) {}
+  has(key: string): boolean {
+    return this.#keys.has(key);
+  }
+  add(key: string): void {
+    this.#keys.add(key);
+    if (this.#keys.size > this.size) {
+      // Sets iterate in insertion order, so the first key is the oldest.
+      const oldest = this.#keys.values().next().value as string;
+      this.#keys.delete(oldest);
+    }
+  }
+}
