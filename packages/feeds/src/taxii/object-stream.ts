@@ -14,6 +14,8 @@ export interface TaxiiCursor {
   v: 1;
   /** The server's `next` token to continue with, when a page chain is in progress. */
   next?: string;
+  /** The `added_after` the `next` chain was started with, sent again beside `next`. */
+  nextAddedAfter?: string;
   /** `added_after` to continue with (the newest `X-TAXII-Date-Added-Last` consumed). */
   addedAfter?: string;
   /** Version keys (`id|modified`) of the last page, to drop repeats from inclusive servers. */
@@ -32,7 +34,8 @@ export type TaxiiStreamEvent =
   | { type: 'invalid-objects'; page: number; issues: FeedIssue[] }
   | { type: 'loop-detected'; page: number; continuation: string }
   | { type: 'no-progress'; page: number; emptyPages: number }
-  | { type: 'cursor-expired'; page: number; status: number };
+  | { type: 'cursor-expired'; page: number; status: number }
+  | { type: 'page-retry'; reason: string };
 
 /** Options of {@link TaxiiClient.objects}. */
 export interface ObjectsOptions {
@@ -50,6 +53,8 @@ export interface ObjectsOptions {
   dedupeWindow?: number;
   /** Stop after this many consecutive pages without a new object (default 3). */
   maxEmptyPages?: number;
+  /** How often a page whose JSON is cut short is requested again (default 2). */
+  pageRetries?: number;
   /** Aborts the iteration. */
   signal?: AbortSignal;
 }
@@ -98,7 +103,7 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
         ? baseFilters.addedAfter.toISOString()
         : baseFilters.addedAfter);
     // The added_after a `next` chain started from; TAXII 2.1 §3.4 wants the same filters with `next`.
-    let chainAddedAfter = addedAfter;
+    let chainAddedAfter = next !== undefined ? start.nextAddedAfter : addedAfter;
     let newestAdded = addedAfter;
     let pages = start.pages;
     let delivered = start.objects;
@@ -123,7 +128,7 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
 
       let page: ObjectsPage;
       try {
-        page = await this.#fetch(filters, options.signal);
+        page = await this.#fetchWithRetry(filters, options.signal);
       } catch (error) {
         // `next` tokens may expire (§3.4); an old cursor falls back to its added_after.
         if (
@@ -194,7 +199,10 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
         done: finished,
         boundary: pageKeys.length > 0 ? pageKeys.slice(-5000) : (this.#cursor.boundary ?? []),
       };
-      if (!finished && next !== undefined) cursor.next = next;
+      if (!finished && next !== undefined) {
+        cursor.next = next;
+        if (chainAddedAfter !== undefined) cursor.nextAddedAfter = chainAddedAfter;
+      }
       const resumeAfter = finished ? newestAdded : next !== undefined ? newestAdded : addedAfter;
       if (resumeAfter !== undefined) cursor.addedAfter = resumeAfter;
 
@@ -206,9 +214,31 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
     }
     const ended: TaxiiCursor = { ...this.#cursor, done: true };
     delete ended.next;
+    delete ended.nextAddedAfter;
     if (newestAdded !== undefined) ended.addedAfter = newestAdded;
     this.#cursor = ended;
     await options.onCursor?.(structuredClone(this.#cursor));
+  }
+
+  // A body that ends cleanly but mid-JSON is a broken proxy or server, not bad data: ask again.
+  async #fetchWithRetry(
+    filters: TaxiiFilters,
+    signal: AbortSignal | undefined,
+  ): Promise<ObjectsPage> {
+    const retries = this.#options.pageRetries ?? 2;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#fetch(filters, signal);
+      } catch (error) {
+        if (
+          attempt >= retries ||
+          !(error instanceof FeedValidationError) ||
+          error.code !== 'INVALID_JSON'
+        )
+          throw error;
+        this.#options.onEvent?.({ type: 'page-retry', reason: error.message });
+      }
+    }
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<StixObject> {

@@ -488,9 +488,7 @@ export class TaxiiClient {
 const TAXII_ACCEPT = TAXII_MEDIA_TYPE;
 
 interface SafeParser<T> {
-  safeParse(
-    value: unknown,
-  ):
+  safeParse(value: unknown):
     | { success: true; data: T }
     | {
         success: false;
