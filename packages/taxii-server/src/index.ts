@@ -1,1 +1,30 @@
-export { TAXII_MEDIA_TYPE } from './media-types';
+export { hashApiKey, hashPassword, verifyPassword } from './auth/credentials';
+export type { ServerConfigFile, ServerConfigRuntime, ViewFileConfig } from './config/config-file';
+export {
+  loadServerConfig,
+  serverConfigFileSchema,
+  toTaxiiServerConfig,
+} from './config/config-file';
+export type {
+  ApiRootConfig,
+  CollectionConfig,
+  CollectionView,
+  TaxiiServerConfig,
+  ViewContext,
+  ViewReadRecord,
+} from './config/server-config';
+export type { TaxiiErrorStatus } from './errors/taxii-http-error';
+export { TaxiiHttpError } from './errors/taxii-http-error';
+export { createTaxiiHandler } from './handler/create-taxii-handler';
+export { STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from './media-types';
+export { MemoryStorage } from './storage/memory-storage';
+export type {
+  AddResult,
+  NewObject,
+  ObjectPage,
+  ObjectQuery,
+  StoredObject,
+  StoredStatus,
+  TaxiiStorage,
+  VersionSelector,
+} from './storage/taxii-storage';

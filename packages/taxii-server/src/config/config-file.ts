@@ -1,0 +1,203 @@
+import { IntelshareError } from '@intelshare/stix';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { TaxiiStorage } from '../storage/taxii-storage';
+import {
+  authSchema,
+  type CollectionView,
+  collectionBaseSchema,
+  limitsSchema,
+  type TaxiiServerConfig,
+} from './server-config';
+
+/** A view as a config file declares it: an agreement (by name) applied for a recipient. */
+export const viewFileSchema = z.strictObject({
+  /** Storage collection projected. */
+  source: z.string().min(1),
+  /** Key into the file's `agreements`. */
+  agreement: z.string().min(1),
+  /** The recipient identity (a STIX `identity--…` id or a name the agreement uses). */
+  recipient: z.string().min(1),
+});
+
+/** The schema of a `taxii.yaml`/`taxii.json` file read by `intelshare serve --config`. */
+export const serverConfigFileSchema = z.strictObject({
+  title: z.string().min(1),
+  description: z.string().optional(),
+  contact: z.string().optional(),
+  discoveryPath: z.string().optional(),
+  publicUrl: z.url().optional(),
+  defaultApiRoot: z.string().optional(),
+  /** Where objects live: `memory:`, `sqlite:<file>` or `postgres://…`. Default `memory:`. */
+  storage: z
+    .string()
+    .regex(
+      /^(memory:|sqlite:.+|postgres(ql)?:\/\/.+)$/,
+      'use `memory:`, `sqlite:<file>` or `postgres://…`',
+    )
+    .default('memory:'),
+  /** The cursor-signing secret, or `env:NAME` to read it from the environment. */
+  cursorSecret: z.string().min(16),
+  auth: authSchema.default({ apiKeys: [], users: [] }),
+  limits: limitsSchema.default({
+    maxPageSize: 1000,
+    defaultPageSize: 100,
+    maxBodyBytes: 10 * 1024 * 1024,
+    requestTimeoutMs: 30_000,
+  }),
+  /** Sharing agreements by name: inline documents, or `{ file: path }` for the CLI to read. */
+  agreements: z.record(z.string(), z.unknown()).default({}),
+  apiRoots: z
+    .array(
+      z.strictObject({
+        path: z.string().min(1),
+        title: z.string().min(1),
+        description: z.string().optional(),
+        principals: z.array(z.string().min(1)).optional(),
+        collections: z
+          .array(collectionBaseSchema.extend({ view: viewFileSchema.optional() }))
+          .default([]),
+      }),
+    )
+    .min(1),
+});
+
+/** A parsed server config file. */
+export type ServerConfigFile = z.output<typeof serverConfigFileSchema>;
+/** A view declared in a config file. */
+export type ViewFileConfig = z.output<typeof viewFileSchema>;
+
+/**
+ * Parses a server config file (YAML or JSON) and checks it against
+ * {@link serverConfigFileSchema}; every problem is reported with its path.
+ *
+ * @param text - the file's contents.
+ * @returns the validated config, defaults filled in.
+ * @throws IntelshareError `VALIDATION_FAILED` (or `INVALID_JSON` for unparsable text).
+ * @example
+ * ```ts
+ * import { loadServerConfig } from '@intelshare/taxii-server';
+ *
+ * const file = loadServerConfig(`
+ * title: Example CERT
+ * cursorSecret: env:TAXII_CURSOR_SECRET
+ * storage: sqlite:./taxii.db
+ * apiRoots:
+ *   - path: api
+ *     title: Partners
+ *     collections:
+ *       - { id: indicators, title: Indicators, canRead: ["*"] }
+ * `);
+ * ```
+ */
+export function loadServerConfig(text: string): ServerConfigFile {
+  let raw: unknown;
+  try {
+    // YAML 1.2 is a superset of JSON, so one parser reads both.
+    raw = parseYaml(text, { maxAliasCount: 100, uniqueKeys: true });
+  } catch (error) {
+    throw new IntelshareError(
+      'INVALID_JSON',
+      `The server config is not valid YAML or JSON: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const result = serverConfigFileSchema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const path = issue.path
+        .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+        .join('');
+      return `${path || '(root)'}: ${issue.message}`;
+    });
+    throw new IntelshareError('VALIDATION_FAILED', `Invalid server config: ${lines.join('; ')}`, {
+      path: result.error.issues[0]?.path.join('.') ?? '',
+    });
+  }
+  return result.data;
+}
+
+/** What {@link toTaxiiServerConfig} needs besides the file. */
+export interface ServerConfigRuntime {
+  /** The opened storage (see `openStorage` in `@intelshare/taxii-server/node`). */
+  storage: TaxiiStorage;
+  /** Builds the projection of a declared view, e.g. with `@intelshare/policy`. */
+  createView?: (view: ViewFileConfig, agreement: unknown) => CollectionView;
+  /** Environment for `env:NAME` secrets. Default `process.env` when it exists. */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * Turns a parsed config file into a {@link TaxiiServerConfig} for `createTaxiiHandler`.
+ *
+ * @param file - from {@link loadServerConfig}.
+ * @param runtime - the storage, and how to build views from agreements.
+ * @returns the handler config.
+ * @throws IntelshareError `VALIDATION_FAILED` for a missing secret, agreement or view builder.
+ * @example
+ * ```ts
+ * import { createTaxiiHandler, loadServerConfig, MemoryStorage, toTaxiiServerConfig } from '@intelshare/taxii-server';
+ *
+ * const file = loadServerConfig('{"title":"T","cursorSecret":"0123456789abcdef0123","apiRoots":[{"path":"api","title":"A"}]}');
+ * const handler = createTaxiiHandler(toTaxiiServerConfig(file, { storage: new MemoryStorage() }));
+ * ```
+ */
+export function toTaxiiServerConfig(
+  file: ServerConfigFile,
+  runtime: ServerConfigRuntime,
+): TaxiiServerConfig {
+  const env =
+    runtime.env ??
+    (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ??
+    {};
+  let secret = file.cursorSecret;
+  if (secret.startsWith('env:')) {
+    const value = env[secret.slice(4)];
+    if (!value) {
+      throw new IntelshareError(
+        'VALIDATION_FAILED',
+        `Environment variable \`${secret.slice(4)}\` (cursorSecret) is not set.`,
+        { path: 'cursorSecret' },
+      );
+    }
+    secret = value;
+  }
+  const config: TaxiiServerConfig = {
+    title: file.title,
+    cursorSecret: secret,
+    storage: runtime.storage,
+    auth: file.auth,
+    limits: file.limits,
+    apiRoots: file.apiRoots.map((root, r) => ({
+      path: root.path,
+      title: root.title,
+      ...(root.description !== undefined ? { description: root.description } : {}),
+      ...(root.principals !== undefined ? { principals: root.principals } : {}),
+      collections: root.collections.map(({ view, ...collection }, c) => {
+        if (!view) return collection;
+        const where = `apiRoots[${r}].collections[${c}].view`;
+        if (!Object.hasOwn(file.agreements, view.agreement)) {
+          throw new IntelshareError(
+            'VALIDATION_FAILED',
+            `No agreement named \`${view.agreement}\` in \`agreements\`.`,
+            { path: where },
+          );
+        }
+        if (!runtime.createView) {
+          throw new IntelshareError(
+            'VALIDATION_FAILED',
+            'The config declares views but no `createView` was given.',
+            { path: where },
+          );
+        }
+        return { ...collection, view: runtime.createView(view, file.agreements[view.agreement]) };
+      }),
+    })),
+  };
+  if (file.description !== undefined) config.description = file.description;
+  if (file.contact !== undefined) config.contact = file.contact;
+  if (file.discoveryPath !== undefined) config.discoveryPath = file.discoveryPath;
+  if (file.publicUrl !== undefined) config.publicUrl = file.publicUrl;
+  if (file.defaultApiRoot !== undefined) config.defaultApiRoot = file.defaultApiRoot;
+  return config;
+}

@@ -1,0 +1,37 @@
+import { IntelshareError } from '@intelshare/stix';
+import { MemoryStorage } from '../storage/memory-storage';
+import type { TaxiiStorage } from '../storage/taxii-storage';
+
+/**
+ * Opens the storage a config file's `storage` URL names: `memory:`, `sqlite:<file>` or
+ * `postgres://…`. SQLite and Postgres are loaded only when used, so their drivers stay
+ * optional peers.
+ *
+ * @param url - the storage URL.
+ * @returns the opened storage.
+ * @example
+ * ```ts
+ * import { openStorage } from '@intelshare/taxii-server/node';
+ *
+ * const storage = await openStorage('sqlite:./taxii.db');
+ * await storage.close();
+ * ```
+ */
+export async function openStorage(url: string): Promise<TaxiiStorage> {
+  if (url === 'memory:') return new MemoryStorage();
+  if (url.startsWith('sqlite:')) {
+    const { SqliteStorage } = await import('../sqlite/sqlite-storage');
+    return new SqliteStorage(url.slice('sqlite:'.length));
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const { PostgresStorage } = await import('../postgres/postgres-storage');
+    const storage = new PostgresStorage(url);
+    await storage.ready();
+    return storage;
+  }
+  throw new IntelshareError(
+    'INVALID_ARGUMENT',
+    'Unknown storage URL; use `memory:`, `sqlite:<file>` or `postgres://…`.',
+    { path: 'storage' },
+  );
+}

@@ -1,0 +1,90 @@
+import { TaxiiHttpError } from '../errors/taxii-http-error';
+
+const encoder = new TextEncoder();
+
+function toBase64Url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): Uint8Array | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  try {
+    const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  } catch {
+    return undefined;
+  }
+}
+
+function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+const invalidCursor = () =>
+  new TaxiiHttpError(
+    400,
+    'Invalid `next` value.',
+    'The `next` parameter is not a cursor this server issued for this request and its filters.',
+  );
+
+/**
+ * Signs and checks pagination cursors (TAXII 2.1 §3.4 `next`). A cursor records the
+ * `added` position of the last object served; its HMAC-SHA-256 covers that position and
+ * the request's scope (endpoint, collection, principal, filters), so a cursor cannot be
+ * forged, altered or replayed against other filters. No server state: any instance that
+ * shares the secret continues the page.
+ */
+export class CursorCodec {
+  readonly #key: Promise<CryptoKey>;
+
+  /** @param secret - shared by every instance behind the load balancer; 32+ bytes. */
+  constructor(secret: string | Uint8Array) {
+    const raw = typeof secret === 'string' ? encoder.encode(secret) : secret;
+    if (raw.length < 16) {
+      throw new TypeError('`cursorSecret` must be at least 16 bytes long.');
+    }
+    this.#key = crypto.subtle.importKey(
+      'raw',
+      raw as Uint8Array<ArrayBuffer>,
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
+  }
+
+  async #sign(payload: string, scope: string): Promise<Uint8Array> {
+    const mac = await crypto.subtle.sign(
+      'HMAC',
+      await this.#key,
+      encoder.encode(`${payload}\n${scope}`),
+    );
+    return new Uint8Array(mac).slice(0, 20);
+  }
+
+  /** Encodes the position after which the next page starts. */
+  async encode(after: number, scope: string): Promise<string> {
+    const payload = toBase64Url(encoder.encode(`1:${after}`));
+    return `${payload}.${toBase64Url(await this.#sign(payload, scope))}`;
+  }
+
+  /** Decodes a cursor issued for `scope`, or throws a 400 TAXII error. */
+  async decode(token: string, scope: string): Promise<number> {
+    if (token.length > 200) throw invalidCursor();
+    const [payload, signature, extra] = token.split('.');
+    if (payload === undefined || signature === undefined || extra !== undefined) {
+      throw invalidCursor();
+    }
+    const given = fromBase64Url(signature);
+    if (!given || !timingSafeEqual(given, await this.#sign(payload, scope))) throw invalidCursor();
+    const decoded = fromBase64Url(payload);
+    const match = decoded && /^1:(\d{1,17})$/.exec(new TextDecoder().decode(decoded));
+    if (!match) throw invalidCursor();
+    return Number(match[1]);
+  }
+}

@@ -1,0 +1,252 @@
+import { IntelshareError } from '@intelshare/stix';
+import pg from 'pg';
+import { nextAdded } from '../storage/select-versions';
+import { filterSql } from '../storage/sql-filters';
+import type {
+  AddResult,
+  NewObject,
+  ObjectPage,
+  ObjectQuery,
+  StoredObject,
+  StoredStatus,
+  TaxiiStorage,
+  VersionSelector,
+} from '../storage/taxii-storage';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS taxii_counters (
+  collection text PRIMARY KEY,
+  last_added bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS taxii_objects (
+  collection text NOT NULL,
+  added bigint NOT NULL,
+  id text NOT NULL,
+  type text NOT NULL,
+  spec_version text NOT NULL,
+  version text,
+  version_key text NOT NULL,
+  body text NOT NULL,
+  PRIMARY KEY (collection, added)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS taxii_objects_id ON taxii_objects (collection, id, version_key);
+CREATE INDEX IF NOT EXISTS taxii_objects_type ON taxii_objects (collection, type, added);
+CREATE TABLE IF NOT EXISTS taxii_statuses (
+  id text PRIMARY KEY,
+  api_root text NOT NULL,
+  owner text NOT NULL,
+  body text NOT NULL
+);
+`;
+
+// Any constant: instances creating the schema at once serialise on this advisory lock.
+const SCHEMA_LOCK = 7_211_302_411;
+
+interface Row {
+  added: string;
+  id: string;
+  type: string;
+  spec_version: string;
+  version: string | null;
+  version_key: string;
+  body: string;
+}
+
+function toStored(row: Row): StoredObject {
+  return {
+    id: row.id,
+    type: row.type,
+    specVersion: row.spec_version,
+    version: row.version,
+    versionKey: row.version_key,
+    added: Number(row.added),
+    body: row.body,
+  };
+}
+
+function storageError(message: string, cause: unknown): IntelshareError {
+  return new IntelshareError('STORAGE_ERROR', message, { cause });
+}
+
+/**
+ * A {@link TaxiiStorage} in PostgreSQL via `pg`, for many stateless server instances
+ * sharing one database behind a load balancer. Each POST takes a row lock on its
+ * collection's counter, so `added` values are assigned in commit order and a reader never
+ * sees a later position before an earlier one: cursors stay exact across instances.
+ * The schema is created on first use.
+ *
+ * @example
+ * ```ts
+ * import { PostgresStorage } from '@intelshare/taxii-server/postgres';
+ *
+ * const storage = new PostgresStorage('postgres://taxii@db.internal/taxii');
+ * await storage.close();
+ * ```
+ */
+export class PostgresStorage implements TaxiiStorage {
+  readonly #pool: pg.Pool;
+  readonly #ownsPool: boolean;
+  readonly #now: () => number;
+  #ready: Promise<void> | undefined;
+
+  /**
+   * @param pool - a `pg.Pool` (not closed by {@link PostgresStorage.close}) or a connection string.
+   * @param options - `now` replaces the clock (milliseconds), for tests.
+   */
+  constructor(pool: pg.Pool | string, options: { now?: () => number } = {}) {
+    this.#ownsPool = typeof pool === 'string';
+    this.#pool = typeof pool === 'string' ? new pg.Pool({ connectionString: pool }) : pool;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Creates the tables and indexes if missing; called on first use, safe to call again. */
+  ready(): Promise<void> {
+    this.#ready ??= this.#transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+      await client.query(SCHEMA);
+    }).catch((error: unknown) => {
+      this.#ready = undefined;
+      throw storageError('Cannot create the TAXII tables in PostgreSQL.', error);
+    });
+    return this.#ready;
+  }
+
+  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async addObjects(collection: string, objects: readonly NewObject[]): Promise<AddResult[]> {
+    await this.ready();
+    return this.#transaction(async (client) => {
+      await client.query(
+        'INSERT INTO taxii_counters (collection, last_added) VALUES ($1, 0) ON CONFLICT DO NOTHING',
+        [collection],
+      );
+      // The row lock is held to COMMIT: writers of one collection commit in `added` order.
+      const counter = await client.query<{ last_added: string }>(
+        'SELECT last_added FROM taxii_counters WHERE collection = $1 FOR UPDATE',
+        [collection],
+      );
+      let last = Number(counter.rows[0]!.last_added);
+      const existing = await client.query<{ id: string; version_key: string; added: string }>(
+        'SELECT o.id, o.version_key, o.added FROM taxii_objects o JOIN unnest($2::text[], $3::text[]) AS k(id, version_key) ON o.id = k.id AND o.version_key = k.version_key WHERE o.collection = $1',
+        [collection, objects.map((o) => o.id), objects.map((o) => o.versionKey)],
+      );
+      const known = new Map(
+        existing.rows.map((r) => [`${r.id}\u0000${r.version_key}`, Number(r.added)]),
+      );
+      const results: AddResult[] = [];
+      const rows: { o: NewObject; added: number }[] = [];
+      for (const o of objects) {
+        const key = `${o.id}\u0000${o.versionKey}`;
+        const seen = known.get(key);
+        if (seen !== undefined) {
+          results.push({ added: seen, inserted: false });
+          continue;
+        }
+        last = nextAdded(last, this.#now());
+        known.set(key, last);
+        rows.push({ o, added: last });
+        results.push({ added: last, inserted: true });
+      }
+      for (let i = 0; i < rows.length; i += 5000) {
+        const chunk = rows.slice(i, i + 5000);
+        await client.query(
+          'INSERT INTO taxii_objects (collection, added, id, type, spec_version, version, version_key, body) SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])',
+          [
+            collection,
+            chunk.map((r) => String(r.added)),
+            chunk.map((r) => r.o.id),
+            chunk.map((r) => r.o.type),
+            chunk.map((r) => r.o.specVersion),
+            chunk.map((r) => r.o.version),
+            chunk.map((r) => r.o.versionKey),
+            chunk.map((r) => r.o.body),
+          ],
+        );
+      }
+      await client.query('UPDATE taxii_counters SET last_added = $2 WHERE collection = $1', [
+        collection,
+        String(last),
+      ]);
+      return results;
+    });
+  }
+
+  async queryObjects(collection: string, query: ObjectQuery): Promise<ObjectPage> {
+    await this.ready();
+    const params: unknown[] = [collection, String(query.after)];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where = filterSql(query, 'taxii_objects', param);
+    params.push(query.limit + 1);
+    const result = await this.#pool.query<Row>(
+      `SELECT o.added, o.id, o.type, o.spec_version, o.version, o.version_key, o.body FROM taxii_objects o WHERE o.collection = $1 AND o.added > $2${where} ORDER BY o.added LIMIT $${params.length}`,
+      params,
+    );
+    const more = result.rows.length > query.limit;
+    return { objects: result.rows.slice(0, query.limit).map(toStored), more };
+  }
+
+  async deleteObject(
+    collection: string,
+    id: string,
+    versions: VersionSelector,
+    specVersions?: readonly string[],
+  ): Promise<number> {
+    await this.ready();
+    const params: unknown[] = [collection, id];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where = filterSql(
+      { after: 0, limit: 0, versions, ...(specVersions ? { specVersions } : {}) },
+      'taxii_objects',
+      param,
+    );
+    // The version rule is evaluated on the statement's snapshot, before any row goes.
+    const result = await this.#pool.query(
+      `DELETE FROM taxii_objects t USING (SELECT o.collection, o.added FROM taxii_objects o WHERE o.collection = $1 AND o.id = $2${where}) d WHERE t.collection = d.collection AND t.added = d.added`,
+      params,
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async putStatus(status: StoredStatus): Promise<void> {
+    await this.ready();
+    await this.#pool.query(
+      'INSERT INTO taxii_statuses (id, api_root, owner, body) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET body = excluded.body',
+      [status.id, status.apiRoot, status.owner, status.body],
+    );
+  }
+
+  async getStatus(id: string): Promise<StoredStatus | undefined> {
+    await this.ready();
+    const result = await this.#pool.query<{
+      id: string;
+      api_root: string;
+      owner: string;
+      body: string;
+    }>('SELECT id, api_root, owner, body FROM taxii_statuses WHERE id = $1', [id]);
+    const row = result.rows[0];
+    return row && { id: row.id, apiRoot: row.api_root, owner: row.owner, body: row.body };
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsPool) await this.#pool.end();
+  }
+}

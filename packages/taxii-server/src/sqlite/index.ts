@@ -1,0 +1,1 @@
+export { SqliteStorage } from './sqlite-storage';

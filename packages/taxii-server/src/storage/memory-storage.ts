@@ -1,0 +1,174 @@
+import { nextAdded, versionSelected } from './select-versions';
+import type {
+  AddResult,
+  NewObject,
+  ObjectPage,
+  ObjectQuery,
+  StoredObject,
+  StoredStatus,
+  TaxiiStorage,
+  VersionSelector,
+} from './taxii-storage';
+
+interface MemoryCollection {
+  /** Every live version in `added` order (deleted ones are removed). */
+  byAdded: StoredObject[];
+  byType: Map<string, StoredObject[]>;
+  byId: Map<string, StoredObject[]>;
+  lastAdded: number;
+}
+
+/** First index in `list` (sorted by `added`) whose `added` is greater than `after`. */
+function upperBound(list: readonly StoredObject[], after: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.added <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function pushTo(map: Map<string, StoredObject[]>, key: string, record: StoredObject): void {
+  const list = map.get(key);
+  if (list) list.push(record);
+  else map.set(key, [record]);
+}
+
+function removeFrom(list: StoredObject[], record: StoredObject): void {
+  const index = upperBound(list, record.added - 1);
+  if (list[index] === record) list.splice(index, 1);
+}
+
+/**
+ * A {@link TaxiiStorage} in process memory, for tests, demos and single-process servers
+ * whose data may be lost on restart. Indexed by `added`, type and id, so pages stay fast
+ * on millions of objects.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStorage } from '@intelshare/taxii-server';
+ *
+ * const storage = new MemoryStorage();
+ * ```
+ */
+export class MemoryStorage implements TaxiiStorage {
+  readonly #collections = new Map<string, MemoryCollection>();
+  readonly #statuses = new Map<string, StoredStatus>();
+  readonly #now: () => number;
+
+  /**
+   * @param options - `now` replaces the clock (milliseconds), for tests.
+   */
+  constructor(options: { now?: () => number } = {}) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  #collection(name: string): MemoryCollection {
+    let c = this.#collections.get(name);
+    if (!c) {
+      c = { byAdded: [], byType: new Map(), byId: new Map(), lastAdded: 0 };
+      this.#collections.set(name, c);
+    }
+    return c;
+  }
+
+  async addObjects(collection: string, objects: readonly NewObject[]): Promise<AddResult[]> {
+    const c = this.#collection(collection);
+    const results: AddResult[] = [];
+    // Synchronous from here on: nothing interleaves, so the batch is atomic.
+    const pending = new Map<string, StoredObject>();
+    for (const o of objects) {
+      const existing =
+        pending.get(`${o.id}\u0000${o.versionKey}`) ??
+        c.byId.get(o.id)?.find((r) => r.versionKey === o.versionKey);
+      if (existing) {
+        results.push({ added: existing.added, inserted: false });
+        continue;
+      }
+      c.lastAdded = nextAdded(c.lastAdded, this.#now());
+      const record: StoredObject = { ...o, added: c.lastAdded };
+      pending.set(`${o.id}\u0000${o.versionKey}`, record);
+      c.byAdded.push(record);
+      pushTo(c.byType, o.type, record);
+      pushTo(c.byId, o.id, record);
+      results.push({ added: record.added, inserted: true });
+    }
+    return results;
+  }
+
+  async queryObjects(collection: string, query: ObjectQuery): Promise<ObjectPage> {
+    const c = this.#collections.get(collection);
+    if (!c) return { objects: [], more: false };
+    const specOk = (r: StoredObject) =>
+      !query.specVersions || query.specVersions.includes(r.specVersion);
+    const typeOk = (r: StoredObject) => !query.types || query.types.includes(r.type);
+    const keep = (r: StoredObject): boolean => {
+      if (!specOk(r) || !typeOk(r)) return false;
+      if (query.versions.all) return true;
+      const siblings = (c.byId.get(r.id) ?? []).filter(specOk);
+      return versionSelected(r, siblings, query.versions);
+    };
+
+    // Pick the smallest candidate list: ids, then types, then everything.
+    let sources: StoredObject[][];
+    if (query.ids) {
+      sources = query.ids.map((id) => c.byId.get(id) ?? []);
+      const merged = sources.flat().sort((a, b) => a.added - b.added);
+      sources = [merged];
+    } else if (query.types) {
+      sources = query.types.map((t) => c.byType.get(t) ?? []);
+    } else {
+      sources = [c.byAdded];
+    }
+    const cursors = sources.map((list) => upperBound(list, query.after));
+    const out: StoredObject[] = [];
+    for (;;) {
+      // k-way merge by `added` across the candidate lists.
+      let best = -1;
+      for (let s = 0; s < sources.length; s++) {
+        const candidate = sources[s]![cursors[s]!];
+        if (candidate && (best === -1 || candidate.added < sources[best]![cursors[best]!]!.added)) {
+          best = s;
+        }
+      }
+      if (best === -1) return { objects: out, more: false };
+      const record = sources[best]![cursors[best]!]!;
+      cursors[best]!++;
+      if (!keep(record)) continue;
+      if (out.length === query.limit) return { objects: out, more: true };
+      out.push(record);
+    }
+  }
+
+  async deleteObject(
+    collection: string,
+    id: string,
+    versions: VersionSelector,
+    specVersions?: readonly string[],
+  ): Promise<number> {
+    const c = this.#collections.get(collection);
+    const list = c?.byId.get(id);
+    if (!c || !list) return 0;
+    const siblings = list.filter((r) => !specVersions || specVersions.includes(r.specVersion));
+    const doomed = siblings.filter((r) => versionSelected(r, siblings, versions));
+    for (const record of doomed) {
+      removeFrom(c.byAdded, record);
+      removeFrom(c.byType.get(record.type) ?? [], record);
+      list.splice(list.indexOf(record), 1);
+    }
+    if (list.length === 0) c.byId.delete(id);
+    return doomed.length;
+  }
+
+  async putStatus(status: StoredStatus): Promise<void> {
+    this.#statuses.set(status.id, { ...status });
+  }
+
+  async getStatus(id: string): Promise<StoredStatus | undefined> {
+    return this.#statuses.get(id);
+  }
+
+  async close(): Promise<void> {}
+}

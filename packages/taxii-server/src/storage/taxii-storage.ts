@@ -1,0 +1,119 @@
+/**
+ * One object to store. The handler has validated it and derived the indexed fields; the
+ * storage assigns `added` (the object's `date_added`) under its write lock.
+ */
+export interface NewObject {
+  /** STIX `id`. */
+  id: string;
+  /** STIX `type`. */
+  type: string;
+  /** STIX `spec_version`. */
+  specVersion: string;
+  /** `modified` ?? `created`, as sent; `null` for objects without either (SCOs). */
+  version: string | null;
+  /** {@link versionKey} of `version`; `''` when `version` is `null`. */
+  versionKey: string;
+  /** The object as JSON text, stored and served byte for byte. */
+  body: string;
+}
+
+/** One stored object version as a storage returns it. */
+export interface StoredObject {
+  id: string;
+  type: string;
+  specVersion: string;
+  /** `modified` ?? `created`; `null` for objects without either. */
+  version: string | null;
+  versionKey: string;
+  /**
+   * `date_added` in microseconds since the epoch. Strictly increasing per storage
+   * collection, assigned in commit order: the position pagination cursors record.
+   */
+  added: number;
+  body: string;
+}
+
+/**
+ * Which versions of each object a query returns (TAXII 2.1 §3.4.1 `match[version]`):
+ * the union of the flags and the exact versions listed.
+ */
+export interface VersionSelector {
+  all: boolean;
+  first: boolean;
+  last: boolean;
+  /** {@link versionKey}s of exact versions asked for. */
+  keys: string[];
+}
+
+/** A page query against one storage collection. Filters combine with AND. */
+export interface ObjectQuery {
+  /** Only objects with `added` strictly greater than this (µs since the epoch). */
+  after: number;
+  ids?: readonly string[];
+  types?: readonly string[];
+  specVersions?: readonly string[];
+  versions: VersionSelector;
+  /** Maximum number of objects to return. */
+  limit: number;
+}
+
+/** One page of objects in `added` order, and whether more match after it. */
+export interface ObjectPage {
+  objects: StoredObject[];
+  more: boolean;
+}
+
+/** A stored POST status resource (TAXII 2.1 §4.3.1) and who may read it. */
+export interface StoredStatus {
+  id: string;
+  apiRoot: string;
+  /** The principal that made the request; only it may read the status. */
+  owner: string;
+  /** The status resource as JSON text. */
+  body: string;
+}
+
+/** What {@link TaxiiStorage.addObjects} did with each object, in input order. */
+export interface AddResult {
+  /** `date_added` (µs) of the stored version, or of the existing identical version. */
+  added: number;
+  /** `false` when the same `id` + version was already stored (idempotent re-POST). */
+  inserted: boolean;
+}
+
+/**
+ * Where a TAXII server keeps objects and status resources. Adapters: {@link MemoryStorage}
+ * (main entry), `SqliteStorage` (`@intelshare/taxii-server/sqlite`), `PostgresStorage`
+ * (`@intelshare/taxii-server/postgres`). Every adapter passes the same behaviour suite.
+ *
+ * Contract: `added` values are unique and strictly increasing per collection in commit
+ * order, so a reader that saw `added = n` will never later see a new object with
+ * `added <= n`. This is what makes cursor pagination skip- and duplicate-free.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStorage, type TaxiiStorage } from '@intelshare/taxii-server';
+ *
+ * const storage: TaxiiStorage = new MemoryStorage();
+ * await storage.close();
+ * ```
+ */
+export interface TaxiiStorage {
+  /** Stores the objects atomically (all or none) and returns one result per object. */
+  addObjects(collection: string, objects: readonly NewObject[]): Promise<AddResult[]>;
+  /** One page of objects matching the query, ordered by `added`. */
+  queryObjects(collection: string, query: ObjectQuery): Promise<ObjectPage>;
+  /** Deletes the versions of `id` the selector and spec versions pick; returns how many. */
+  deleteObject(
+    collection: string,
+    id: string,
+    versions: VersionSelector,
+    specVersions?: readonly string[],
+  ): Promise<number>;
+  /** Saves a status resource. */
+  putStatus(status: StoredStatus): Promise<void>;
+  /** Loads a status resource by id, or `undefined`. */
+  getStatus(id: string): Promise<StoredStatus | undefined>;
+  /** Releases connections and handles. */
+  close(): Promise<void>;
+}
