@@ -1,1 +1,32 @@
-export { TLP2_MARKING_IDS } from './markings/tlp';
+export type {
+  RecipientClause,
+  SharingAgreement,
+  SharingAgreementInput,
+} from './agreement/agreement-schema';
+export { sharingAgreementSchema } from './agreement/agreement-schema';
+export type { AgreementIssue, ParseAgreementOptions } from './agreement/parse-agreement';
+export { parseAgreement } from './agreement/parse-agreement';
+export type { CompiledAgreement } from './evaluate/compile-agreement';
+export { compileAgreement } from './evaluate/compile-agreement';
+export type { Decision, Reason, Redaction, RuleId } from './evaluate/decision';
+export type { EvaluationContext } from './evaluate/evaluate';
+export { evaluate } from './evaluate/evaluate';
+export type { IepAction, IepPolicy } from './markings/iep';
+export { IEP_ACTIONS, IEP2_EXTENSION_ID } from './markings/iep';
+export type { StixLikeObject } from './markings/official-markings';
+export { officialMarkingDefinition } from './markings/official-markings';
+export type { PapLevel } from './markings/pap';
+export { PAP_EXTENSION_ID, PAP_LEVELS, PAP_MARKING_IDS, papRank } from './markings/pap';
+export type { ResolvedMarking } from './markings/resolve-marking';
+export type { TlpLevel } from './markings/tlp';
+export {
+  TLP_LEVELS,
+  TLP1_MARKING_IDS,
+  TLP1_TO_TLP2,
+  TLP2_EXTENSION_ID,
+  TLP2_MARKING_IDS,
+  tlp2ToTlp1,
+  tlpRank,
+} from './markings/tlp';
+export type { NormalizedRecipient, Recipient } from './recipient';
+export { parseRecipient, recipientSchema } from './recipient';

@@ -1,0 +1,102 @@
+// Properties that must survive any redaction: if a rule would remove one, the object is
+// withheld instead (a STIX object without its required properties is invalid).
+// STIX 2.1 §3.2 (common), §4–§6 (per type "Required" properties).
+const COMMON_REQUIRED = ['type', 'id', 'spec_version', 'created', 'modified'];
+
+const TYPE_REQUIRED: Record<string, readonly string[]> = {
+  'attack-pattern': ['name'],
+  campaign: ['name'],
+  'course-of-action': ['name'],
+  grouping: ['context', 'object_refs'],
+  identity: ['name'],
+  incident: ['name'],
+  indicator: ['pattern', 'pattern_type', 'valid_from'],
+  infrastructure: ['name'],
+  'intrusion-set': ['name'],
+  malware: ['is_family'],
+  'malware-analysis': ['product'],
+  note: ['content', 'object_refs'],
+  'observed-data': ['first_observed', 'last_observed', 'number_observed'],
+  opinion: ['opinion', 'object_refs'],
+  report: ['name', 'published', 'object_refs'],
+  'threat-actor': ['name'],
+  tool: ['name'],
+  vulnerability: ['name'],
+  relationship: ['relationship_type', 'source_ref', 'target_ref'],
+  sighting: ['sighting_of_ref'],
+  'marking-definition': [],
+  'extension-definition': ['name', 'schema', 'version', 'extension_types', 'created_by_ref'],
+  'language-content': ['object_ref', 'object_modified', 'contents'],
+  'autonomous-system': ['number'],
+  directory: ['path'],
+  'domain-name': ['value'],
+  'email-addr': ['value'],
+  'ipv4-addr': ['value'],
+  'ipv6-addr': ['value'],
+  'mac-addr': ['value'],
+  mutex: ['name'],
+  url: ['value'],
+  'user-account': [],
+  'windows-registry-key': [],
+  'x509-certificate': [],
+};
+
+const SCO_TYPES = new Set([
+  'artifact',
+  'autonomous-system',
+  'directory',
+  'domain-name',
+  'email-addr',
+  'email-message',
+  'file',
+  'ipv4-addr',
+  'ipv6-addr',
+  'mac-addr',
+  'mutex',
+  'network-traffic',
+  'process',
+  'software',
+  'url',
+  'user-account',
+  'windows-registry-key',
+  'x509-certificate',
+]);
+
+const requiredCache = new Map<string, ReadonlySet<string>>();
+
+/** The properties an object of this type cannot lose. */
+export function requiredProperties(type: string): ReadonlySet<string> {
+  let set = requiredCache.get(type);
+  if (!set) {
+    // SCOs have no `created`/`modified` (STIX 2.1 §6.1).
+    const common = SCO_TYPES.has(type) ? ['type', 'id', 'spec_version'] : COMMON_REQUIRED;
+    set = new Set([...common, ...(TYPE_REQUIRED[type] ?? [])]);
+    requiredCache.set(type, set);
+  }
+  return set;
+}
+
+/** Whether a type is a STIX Cyber-observable Object (no `modified`, versioned by id). */
+export function isScoType(type: string): boolean {
+  return SCO_TYPES.has(type);
+}
+
+/** Reference properties whose target must be kept, or the object is withheld. */
+export function isRequiredRef(type: string, property: string): boolean {
+  if (type === 'relationship') return property === 'source_ref' || property === 'target_ref';
+  if (type === 'sighting') return property === 'sighting_of_ref';
+  if (type === 'language-content') return property === 'object_ref';
+  return false;
+}
+
+/** List-of-reference properties that must stay non-empty, or the object is withheld. */
+export function isRequiredRefList(type: string, property: string): boolean {
+  return (
+    property === 'object_refs' &&
+    (type === 'report' ||
+      type === 'grouping' ||
+      type === 'note' ||
+      type === 'opinion' ||
+      type === 'observed-data')
+  );
+}

@@ -1,0 +1,54 @@
+import type { StixLikeObject } from './official-markings';
+import { type CustomMarkingRule, type ResolvedMarking, resolveMarking } from './resolve-marking';
+
+/** Resolves marking references with a cache: one map lookup per reference after the first. */
+export class MarkingResolver {
+  readonly #cache = new Map<string, ResolvedMarking>();
+  readonly #definitions: ReadonlyMap<string, StixLikeObject>;
+  readonly #custom: ReadonlyMap<string, CustomMarkingRule>;
+
+  constructor(
+    definitions: ReadonlyMap<string, StixLikeObject>,
+    custom: ReadonlyMap<string, CustomMarkingRule>,
+  ) {
+    this.#definitions = definitions;
+    this.#custom = custom;
+  }
+
+  resolve(id: unknown): ResolvedMarking {
+    if (typeof id === 'string') {
+      const hit = this.#cache.get(id);
+      if (hit) return hit;
+      const resolved = resolveMarking(id, this.#definitions, this.#custom);
+      this.#cache.set(id, resolved);
+      return resolved;
+    }
+    return resolveMarking(id, this.#definitions, this.#custom);
+  }
+
+  definition(id: string): StixLikeObject | undefined {
+    return this.#definitions.get(id);
+  }
+}
+
+/** Builds the definitions map from marking-definition objects (bundle first, then registry). */
+export function definitionsMap(
+  ...sources: (Iterable<unknown> | undefined)[]
+): Map<string, StixLikeObject> {
+  const map = new Map<string, StixLikeObject>();
+  for (const source of sources) {
+    if (!source) continue;
+    for (const item of source) {
+      if (
+        typeof item === 'object' &&
+        item !== null &&
+        (item as StixLikeObject).type === 'marking-definition' &&
+        typeof (item as StixLikeObject).id === 'string' &&
+        !map.has((item as StixLikeObject).id)
+      ) {
+        map.set((item as StixLikeObject).id, item as StixLikeObject);
+      }
+    }
+  }
+  return map;
+}
