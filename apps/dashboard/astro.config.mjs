@@ -1,0 +1,43 @@
+// @ts-check
+import node from '@astrojs/node';
+import { defineConfig } from 'astro/config';
+
+// The dashboard must build and run with no internet: Astro's anonymous CLI telemetry
+// would otherwise try to reach telemetry.astro.build during `astro build`/`astro dev`.
+// An explicit ASTRO_TELEMETRY_DISABLED from the caller still wins.
+process.env.ASTRO_TELEMETRY_DISABLED ??= '1';
+
+/**
+ * `astro dev` resolves the workspace packages from their TypeScript source through the
+ * private `@intelshare/source` export condition, so an edit in `packages/stix` shows up
+ * at once. `astro build` leaves it out and uses each package's built `dist/` (turbo
+ * builds them first: `build` dependsOn `^build`), which is what an npm install gives.
+ * Setting `conditions` replaces Vite 6's defaults, so they are repeated here.
+ * @returns {import('vite').Plugin}
+ */
+function sourceConditionInDev() {
+  return {
+    name: 'intelshare:source-condition-in-dev',
+    config(_config, { command }) {
+      if (command !== 'serve') return;
+      return {
+        resolve: {
+          conditions: ['@intelshare/source', 'module', 'browser', 'development|production'],
+        },
+        ssr: {
+          resolve: {
+            conditions: ['@intelshare/source', 'module', 'node', 'development|production'],
+          },
+        },
+      };
+    },
+  };
+}
+
+export default defineConfig({
+  output: 'server',
+  adapter: node({ mode: 'standalone' }),
+  // Loopback by default, in dev and in the built server (HOST/PORT override it).
+  server: { host: '127.0.0.1', port: 4321 },
+  vite: { plugins: [sourceConditionInDev()] },
+});
