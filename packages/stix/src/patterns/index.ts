@@ -1,5 +1,37 @@
 /**
- * The STIX patterning language (STIX 2.1 Part 5).
+ * The STIX patterning language (STIX 2.1 Part 5): parse, print, validate, match, index.
  * @packageDocumentation
  */
+export type {
+  ComparisonBinary,
+  ComparisonExpression,
+  ComparisonOperator,
+  ComparisonTest,
+  ExistsTest,
+  ObjectPath,
+  Observation,
+  ObservationBinary,
+  ObservationExpression,
+  PathStep,
+  Pattern,
+  PatternLiteral,
+  QualifiedObservation,
+  Qualifier,
+} from './ast';
+export type { IpNetwork } from './cidr';
+export { isSubnetOf, parseIpNetwork } from './cidr';
+export { compileLike } from './like';
+export type {
+  MatchPatternOptions,
+  ObservedDataLike,
+  PatternMatchResult,
+} from './matcher';
+export { CompiledPattern, compilePattern, matchPattern } from './matcher';
 export { PATTERN_COMPARISON_OPERATORS } from './operators';
+export type { ParsePatternOptions } from './parser';
+export { parsePattern } from './parser';
+export type { PatternPosition } from './pattern-error';
+export { isPatternError, PatternError } from './pattern-error';
+export { printLiteral, printPath, printPattern } from './printer';
+export { compileRegex } from './regex';
+export { stripLocations } from './strip-locations';
