@@ -8,6 +8,17 @@ export { isTaxiiError, TaxiiError } from './errors/taxii-error';
 export type { FeedAuth } from './http/feed-auth';
 export type { HttpOptions, RetryInfo } from './http/http-transport';
 export type { RetryOptions } from './http/retry-policy';
+export type { FeedMapping, FeedMappingInput } from './plain/feed-mapping';
+export { feedMappingSchema } from './plain/feed-mapping';
+export {
+  feodoTrackerMapping,
+  openPhishMapping,
+  spamhausDropMapping,
+  threatFoxMapping,
+  urlhausMapping,
+} from './plain/feed-presets';
+export type { ParsedFeed, ParseFeedOptions } from './plain/parse-feed';
+export { parseFeed } from './plain/parse-feed';
 export type { StixObject } from './stix/stix-object';
 export type { MediaType } from './taxii/media-type';
 export { parseMediaType } from './taxii/media-type';
