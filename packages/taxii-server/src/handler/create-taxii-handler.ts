@@ -262,7 +262,6 @@ export function createTaxiiHandler(
   }
 
   async function list(
-    request: Request,
     url: URL,
     c: Collection,
     context: ViewContext,
@@ -446,7 +445,6 @@ export function createTaxiiHandler(
       if (method !== 'GET') throw methodNotAllowed('GET, POST');
       requireRead(c, principal);
       const { page, next, headers } = await list(
-        request,
         url,
         c,
         context,
@@ -474,7 +472,6 @@ export function createTaxiiHandler(
       if (method !== 'GET') throw methodNotAllowed('GET, DELETE');
       requireRead(c, principal);
       const { page, filters, next, headers } = await list(
-        request,
         url,
         c,
         context,
@@ -491,7 +488,6 @@ export function createTaxiiHandler(
       if (method !== 'GET') throw methodNotAllowed('GET');
       requireRead(c, principal);
       const { page, filters, next, headers } = await list(
-        request,
         url,
         c,
         context,
@@ -511,7 +507,6 @@ export function createTaxiiHandler(
       if (method !== 'GET') throw methodNotAllowed('GET');
       requireRead(c, principal);
       const { page, next, headers } = await list(
-        request,
         url,
         c,
         context,
