@@ -1,0 +1,61 @@
+/**
+ * One problem found in STIX input. `path` is a JSON path into the input, such as
+ * `objects[3].pattern`; `code` is stable so callers can branch on it.
+ */
+export interface StixIssue {
+  /** `error` for a broken spec MUST (in strict mode), `warning` for everything else. */
+  severity: 'error' | 'warning';
+  /** A stable, machine-readable code such as `INVALID_TIMESTAMP`. */
+  code: StixIssueCode;
+  /** Where the problem is, as a JSON path (`objects[3].valid_until`). Empty for the input root. */
+  path: string;
+  /** One sentence saying what is wrong. */
+  message: string;
+}
+
+/** The stable issue codes {@link StixIssue.code} takes. */
+export type StixIssueCode =
+  | 'INVALID_JSON'
+  | 'LIMIT_EXCEEDED'
+  | 'INVALID_INPUT'
+  | 'FORBIDDEN_KEY'
+  | 'MISSING_PROPERTY'
+  | 'INVALID_TYPE'
+  | 'INVALID_VALUE'
+  | 'INVALID_ID'
+  | 'ID_TYPE_MISMATCH'
+  | 'INVALID_REF'
+  | 'REF_TYPE_NOT_ALLOWED'
+  | 'INVALID_TIMESTAMP'
+  | 'TIMESTAMP_ORDER'
+  | 'ENUM_VALUE'
+  | 'OPEN_VOCAB'
+  | 'EMPTY_LIST'
+  | 'OUT_OF_RANGE'
+  | 'INVALID_BINARY'
+  | 'INVALID_HEX'
+  | 'INVALID_PROPERTY_NAME'
+  | 'RESERVED_PROPERTY'
+  | 'CUSTOM_PROPERTY'
+  | 'CUSTOM_OBJECT'
+  | 'CUSTOM_EXTENSION'
+  | 'INVALID_EXTENSION'
+  | 'UNKNOWN_HASH'
+  | 'INVALID_SPEC_VERSION'
+  | 'MUTUALLY_EXCLUSIVE'
+  | 'AT_LEAST_ONE'
+  | 'DEPENDENT_PROPERTY'
+  | 'INVALID_SELECTOR'
+  | 'INVALID_TLP'
+  | 'DUPLICATE_OBJECT'
+  | 'UPGRADED'
+  | 'SCO_ID_MISMATCH';
+
+/** Joins a JSON path and a key: `objects[3]` + `pattern` → `objects[3].pattern`. */
+export function joinPath(parent: string, key: string | number): string {
+  if (typeof key === 'number') return `${parent}[${key}]`;
+  // Keys that are not plain identifiers are quoted so paths stay unambiguous.
+  const plain = /^[A-Za-z_$][\w$-]*$/.test(key);
+  if (!plain) return `${parent}[${JSON.stringify(key)}]`;
+  return parent === '' ? key : `${parent}.${key}`;
+}

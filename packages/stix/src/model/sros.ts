@@ -1,0 +1,70 @@
+import { extensionsProp, sdoCommon, timestampOrder } from './common';
+import { defineStixType } from './define-type';
+import { bool, int, ref, refs, req, str, timestamp } from './props';
+
+// STIX 2.1 §5: STIX Relationship Objects.
+
+/** Types a relationship or sighting may never point at (STIX 2.1 §5.1: SDOs and SCOs only). */
+export const NOT_RELATABLE = [
+  'relationship',
+  'sighting',
+  'marking-definition',
+  'language-content',
+  'extension-definition',
+  'bundle',
+] as const;
+
+const RELATIONSHIP_TYPE_RE = /^[a-z0-9-]{3,250}$/;
+
+/** STIX 2.1 §5.1 Relationship. */
+export const relationshipType = defineStixType(
+  'relationship',
+  'sro',
+  {
+    ...sdoCommon(),
+    extensions: extensionsProp(),
+    relationship_type: req(str()),
+    description: str(),
+    source_ref: req(ref(undefined, { not: NOT_RELATABLE })),
+    target_ref: req(ref(undefined, { not: NOT_RELATABLE })),
+    start_time: timestamp(),
+    stop_time: timestamp(),
+  },
+  [
+    timestampOrder('created', 'modified', false),
+    // STIX 2.1 §5.1: stop_time MUST be later than start_time.
+    timestampOrder('start_time', 'stop_time', true),
+    (o, ctx, path) => {
+      // STIX 2.1 §3.1: relationship types use lowercase a-z, 0-9 and hyphens.
+      if (
+        typeof o.relationship_type === 'string' &&
+        !RELATIONSHIP_TYPE_RE.test(o.relationship_type)
+      )
+        ctx.fail(
+          'INVALID_VALUE',
+          path,
+          'relationship_type',
+          '`relationship_type` must be 3-250 characters of a-z, 0-9 and `-`.',
+        );
+    },
+  ],
+);
+
+/** STIX 2.1 §5.2 Sighting. */
+export const sightingType = defineStixType(
+  'sighting',
+  'sro',
+  {
+    ...sdoCommon(),
+    extensions: extensionsProp(),
+    description: str(),
+    first_seen: timestamp(),
+    last_seen: timestamp(),
+    count: int(0, 999_999_999),
+    sighting_of_ref: req(ref(undefined, { not: NOT_RELATABLE })),
+    observed_data_refs: refs(['observed-data']),
+    where_sighted_refs: refs(['identity', 'location']),
+    summary: bool(),
+  },
+  [timestampOrder('created', 'modified', false), timestampOrder('first_seen', 'last_seen', false)],
+);
