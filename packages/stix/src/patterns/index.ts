@@ -20,6 +20,14 @@ export type {
 } from './ast';
 export type { IpNetwork } from './cidr';
 export { isSubnetOf, parseIpNetwork } from './cidr';
+export type {
+  Correlation,
+  IndexMatchOptions,
+  IndicatorAddResult,
+  IndicatorLike,
+  IndicatorMatch,
+} from './indicator-index';
+export { IndicatorIndex, matchStream } from './indicator-index';
 export { compileLike } from './like';
 export type {
   MatchPatternOptions,
@@ -34,4 +42,8 @@ export type { PatternPosition } from './pattern-error';
 export { isPatternError, PatternError } from './pattern-error';
 export { printLiteral, printPath, printPattern } from './printer';
 export { compileRegex } from './regex';
+export type { PropertyKind } from './sco-properties';
+export { SCO_PROPERTIES } from './sco-properties';
 export { stripLocations } from './strip-locations';
+export type { PatternIssue, PatternValidation } from './validator';
+export { validatePattern } from './validator';

@@ -1,0 +1,765 @@
+import type { ComparisonExpression, ObservationExpression, PatternLiteral } from './ast';
+import { bitAt, type IpNetwork, parseIpNetwork } from './cidr';
+import {
+  CompiledPattern,
+  type ObservedDataLike,
+  type PreparedObservation,
+  prepareObservation,
+} from './matcher';
+import type { JsonObject } from './object-path';
+import { parsePattern } from './parser';
+import { isPatternError } from './pattern-error';
+
+/** The indicator properties the index reads (STIX 2.1 §4.7). */
+export interface IndicatorLike {
+  id: string;
+  pattern: string;
+  pattern_type?: string;
+  valid_from?: string;
+  valid_until?: string;
+  revoked?: boolean;
+  modified?: string;
+  [key: string]: unknown;
+}
+
+/** One indicator that fired on an observation. */
+export interface IndicatorMatch {
+  /** The indicator's id. */
+  indicatorId: string;
+  /** The indicator as added. */
+  indicator: IndicatorLike;
+  /** The observed-data ids that are the evidence (for a sighting's `observed_data_refs`). */
+  evidence: string[];
+}
+
+/** What {@link IndicatorIndex.add} did. */
+export interface IndicatorAddResult {
+  /** How many indicators were added or replaced. */
+  added: number;
+  /** Indicators not added, with the reason (bad pattern, revoked, older version...). */
+  skipped: { id: string; reason: string }[];
+}
+
+/** Options for {@link IndicatorIndex.match}. */
+export interface IndexMatchOptions {
+  /** SCOs that `object_refs` point to. */
+  scos?: ReadonlyMap<string, JsonObject>;
+  /**
+   * State from {@link IndicatorIndex.createCorrelation}: patterns that need several
+   * observations (AND/FOLLOWEDBY across observations, REPEATS) are then evaluated over
+   * the recent observations that touched them.
+   */
+  correlation?: Correlation;
+}
+
+/** Buffers of recent observations per multi-observation indicator. */
+export interface Correlation {
+  /** Most observations kept per indicator (oldest dropped first). */
+  readonly maxPerIndicator: number;
+  /** @internal */
+  readonly buffers: Map<CompiledIndicator, PreparedObservation[]>;
+}
+
+interface Trie {
+  children: Map<number, Trie> | undefined;
+  entries: CompiledIndicator[] | undefined;
+}
+
+interface BitNode {
+  zero: BitNode | undefined;
+  one: BitNode | undefined;
+  entries: CompiledIndicator[] | undefined;
+}
+
+type Bucket = CompiledIndicator | CompiledIndicator[];
+
+class PathIndex {
+  readonly steps: string[];
+  readonly first: string;
+  readonly eq = new Map<unknown, Bucket>();
+  prefix: Trie | undefined;
+  suffix: Trie | undefined;
+  cidr4: BitNode | undefined;
+  cidr6: BitNode | undefined;
+  constructor(steps: string[]) {
+    this.steps = steps;
+    this.first = steps[0]!;
+  }
+}
+
+interface TypeIndex {
+  paths: PathIndex[];
+  byKey: Map<string, PathIndex>;
+  fallback: CompiledIndicator[];
+}
+
+type Registration =
+  | { kind: 'eq'; path: PathIndex; value: unknown }
+  | { kind: 'list'; list: CompiledIndicator[] };
+
+/** @internal An indicator compiled into the index. */
+export interface CompiledIndicator {
+  id: string;
+  source: IndicatorLike;
+  validFrom: number;
+  validUntil: number;
+  modified: number;
+  /** A trigger hit is a match: no verification needed. */
+  direct: boolean;
+  /** Needs more than one observation (AND/FOLLOWEDBY across observations, qualifiers). */
+  multi: boolean;
+  compiled: CompiledPattern | undefined;
+  stamp: number;
+  regs: Registration[];
+}
+
+type Anchor =
+  | { kind: 'eq'; type: string; steps: string[]; value: string | number | boolean }
+  | { kind: 'prefix' | 'suffix'; type: string; steps: string[]; value: string }
+  | { kind: 'cidr'; type: string; steps: string[]; net: IpNetwork };
+
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const EMPTY: readonly IndicatorMatch[] = Object.freeze([]);
+
+function simpleSteps(e: ComparisonExpression): string[] | undefined {
+  if (e.kind === 'comparison-op') return undefined;
+  const steps: string[] = [];
+  for (const s of e.path.steps) {
+    if (s.kind !== 'property' || UNSAFE_KEYS.has(s.name)) return undefined;
+    // References need the observation's object map, so they are verified, not indexed.
+    if (s.name.endsWith('_ref') || s.name.endsWith('_refs')) return undefined;
+    steps.push(s.name);
+  }
+  return steps;
+}
+
+function exactValue(lit: PatternLiteral): string | number | boolean | undefined {
+  return lit.kind === 'string' ||
+    lit.kind === 'int' ||
+    lit.kind === 'float' ||
+    lit.kind === 'boolean'
+    ? lit.value
+    : undefined;
+}
+
+/**
+ * The index keys a comparison expression needs: every observation that satisfies it
+ * hits at least one anchor. `exact` says a hit is already a match.
+ */
+function anchorsOf(e: ComparisonExpression): { anchors: Anchor[]; exact: boolean } | undefined {
+  if (e.kind === 'comparison-op') {
+    const left = anchorsOf(e.left);
+    const right = anchorsOf(e.right);
+    if (e.operator === 'OR') {
+      if (!left || !right) return undefined;
+      return { anchors: [...left.anchors, ...right.anchors], exact: left.exact && right.exact };
+    }
+    const pick = !left
+      ? right
+      : !right
+        ? left
+        : left.anchors.length <= right.anchors.length
+          ? left
+          : right;
+    return pick ? { anchors: pick.anchors, exact: false } : undefined;
+  }
+  if (e.kind === 'exists' || e.negated) return undefined;
+  const steps = simpleSteps(e);
+  if (!steps) return undefined;
+  const type = e.path.objectType;
+  if (e.operator === '=' || e.operator === 'IN') {
+    const lits = Array.isArray(e.value) ? e.value : [e.value];
+    const anchors: Anchor[] = [];
+    for (const lit of lits) {
+      const value = exactValue(lit);
+      if (value === undefined) return undefined;
+      anchors.push({ kind: 'eq', type, steps, value });
+    }
+    return { anchors, exact: true };
+  }
+  const lit = e.value as PatternLiteral;
+  if (lit.kind !== 'string') return undefined;
+  if (e.operator === 'LIKE' && !lit.value.includes('_')) {
+    const parts = lit.value.split('%');
+    if (parts.length === 1)
+      return { anchors: [{ kind: 'eq', type, steps, value: lit.value }], exact: true };
+    if (parts.length === 2 && parts[1] === '') {
+      return { anchors: [{ kind: 'prefix', type, steps, value: parts[0]! }], exact: true };
+    }
+    if (parts.length === 2 && parts[0] === '') {
+      return { anchors: [{ kind: 'suffix', type, steps, value: parts[1]! }], exact: true };
+    }
+    return undefined;
+  }
+  if (e.operator === 'ISSUBSET') {
+    const net = parseIpNetwork(lit.value);
+    return net ? { anchors: [{ kind: 'cidr', type, steps, net }], exact: true } : undefined;
+  }
+  return undefined;
+}
+
+function typesOf(e: ComparisonExpression, out: Set<string>): Set<string> {
+  if (e.kind === 'comparison-op') {
+    typesOf(e.left, out);
+    typesOf(e.right, out);
+  } else {
+    out.add(e.path.objectType);
+  }
+  return out;
+}
+
+function leaves(e: ObservationExpression, out: ComparisonExpression[]): ComparisonExpression[] {
+  if (e.kind === 'observation') out.push(e.comparison);
+  else if (e.kind === 'qualified') leaves(e.expression, out);
+  else {
+    leaves(e.left, out);
+    leaves(e.right, out);
+  }
+  return out;
+}
+
+function time(text: unknown, fallback: number): number {
+  if (typeof text !== 'string') return fallback;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? Number.NaN : ms;
+}
+
+function pushEntry(
+  list: CompiledIndicator[] | undefined,
+  ind: CompiledIndicator,
+): CompiledIndicator[] {
+  if (list) {
+    list.push(ind);
+    return list;
+  }
+  return [ind];
+}
+
+function removeFrom(list: CompiledIndicator[], ind: CompiledIndicator): void {
+  const i = list.indexOf(ind);
+  if (i >= 0) {
+    list[i] = list[list.length - 1]!;
+    list.pop();
+  }
+}
+
+/** Parses a dotted IPv4 address into a uint32 without allocating; -1 when it is not one. */
+function ipv4ToInt(s: string): number {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && part === 0) return -1;
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return -1;
+    } else {
+      return -1;
+    }
+  }
+  if (dots !== 3 || digits === 0) return -1;
+  return value * 256 + part;
+}
+
+/**
+ * An index of many STIX indicators that finds, for each observation, every indicator
+ * that fires without trying each pattern: hash maps for `=`/`IN` on (type, path,
+ * value), character tries for `LIKE 'abc%'`/`LIKE '%abc'`, bit tries for `ISSUBSET`
+ * CIDR blocks, and a per-type fallback list for the rest (candidates are then verified
+ * with the full matcher). Adding and removing is incremental; `valid_from`,
+ * `valid_until` and `revoked` are respected.
+ *
+ * @example
+ * ```ts
+ * import { IndicatorIndex } from '@intelshare/stix/patterns';
+ *
+ * const index = new IndicatorIndex();
+ * index.add([
+ *   {
+ *     type: 'indicator',
+ *     id: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
+ *     pattern: "[ipv4-addr:value = '198.51.100.1']",
+ *     pattern_type: 'stix',
+ *     valid_from: '2026-01-01T00:00:00Z',
+ *   },
+ * ]);
+ * const matches = index.match({
+ *   id: 'observed-data--1',
+ *   first_observed: '2026-02-01T00:00:00Z',
+ *   last_observed: '2026-02-01T00:00:00Z',
+ *   number_observed: 1,
+ *   objects: { '0': { type: 'ipv4-addr', value: '198.51.100.1' } },
+ * });
+ * matches[0]?.indicatorId; // 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f'
+ * ```
+ * @see https://intelshare.dev/patterns/matching/
+ */
+export class IndicatorIndex {
+  private readonly types = new Map<string, TypeIndex>();
+  private readonly byId = new Map<string, CompiledIndicator>();
+  private stamp = 0;
+
+  /** How many indicators the index holds. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /**
+   * Tells whether an indicator id is in the index.
+   *
+   * @param id - The indicator id.
+   * @returns `true` when present.
+   */
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  /**
+   * Adds indicators (or newer versions of ones already present). Bad patterns, other
+   * pattern types, revoked or older versions are skipped and reported, never thrown.
+   *
+   * @param indicators - One indicator or many.
+   * @returns How many were added and which were skipped, with reasons.
+   */
+  add(indicators: IndicatorLike | Iterable<IndicatorLike>): IndicatorAddResult {
+    const list: Iterable<IndicatorLike> =
+      Symbol.iterator in Object(indicators) && !('pattern' in (indicators as object))
+        ? (indicators as Iterable<IndicatorLike>)
+        : [indicators as IndicatorLike];
+    const result: IndicatorAddResult = { added: 0, skipped: [] };
+    for (const indicator of list) {
+      const reason = this.addOne(indicator);
+      if (reason === undefined) result.added++;
+      else
+        result.skipped.push({ id: typeof indicator?.id === 'string' ? indicator.id : '', reason });
+    }
+    return result;
+  }
+
+  /**
+   * Removes an indicator.
+   *
+   * @param id - The indicator id.
+   * @returns `true` when it was present.
+   */
+  remove(id: string): boolean {
+    const ind = this.byId.get(id);
+    if (!ind) return false;
+    this.unregister(ind);
+    this.byId.delete(id);
+    return true;
+  }
+
+  /**
+   * Creates correlation state for patterns that need several observations; pass it to
+   * {@link IndicatorIndex.match} for every observation of a stream.
+   *
+   * @param options - `maxPerIndicator`: observations kept per indicator (default 256).
+   * @returns Fresh state.
+   */
+  createCorrelation(options: { maxPerIndicator?: number } = {}): Correlation {
+    return { maxPerIndicator: options.maxPerIndicator ?? 256, buffers: new Map() };
+  }
+
+  private addOne(indicator: IndicatorLike): string | undefined {
+    if (typeof indicator !== 'object' || indicator === null || typeof indicator.id !== 'string') {
+      return 'not an indicator with an `id`';
+    }
+    const existing = this.byId.get(indicator.id);
+    const modified = time(indicator.modified, 0);
+    if (existing && modified < existing.modified)
+      return 'an equal or newer version is already indexed';
+    if (indicator.revoked === true) {
+      if (existing) this.remove(indicator.id);
+      return 'revoked';
+    }
+    if (indicator.pattern_type !== undefined && indicator.pattern_type !== 'stix') {
+      return `pattern_type \`${String(indicator.pattern_type)}\` is not stix`;
+    }
+    if (typeof indicator.pattern !== 'string') return '`pattern` must be a string';
+    const validFrom = time(indicator.valid_from, Number.NEGATIVE_INFINITY);
+    const validUntil = time(indicator.valid_until, Number.POSITIVE_INFINITY);
+    if (Number.isNaN(validFrom) || Number.isNaN(validUntil)) {
+      return '`valid_from`/`valid_until` must be timestamps';
+    }
+    let ast: ReturnType<typeof parsePattern>;
+    try {
+      ast = parsePattern(indicator.pattern, { maxLength: 65_536 });
+    } catch (error) {
+      if (isPatternError(error)) return `pattern: ${error.message}`;
+      throw error;
+    }
+    const root = ast.expression;
+    const single = root.kind === 'observation';
+    const ind: CompiledIndicator = {
+      id: indicator.id,
+      source: indicator,
+      validFrom,
+      validUntil,
+      modified,
+      direct: false,
+      multi: !single,
+      compiled: undefined,
+      stamp: 0,
+      regs: [],
+    };
+    const triggers: { anchors: Anchor[] | undefined; types: Set<string> }[] = [];
+    let direct = false;
+    for (const comparison of leaves(root, [])) {
+      const found = anchorsOf(comparison);
+      triggers.push({ anchors: found?.anchors, types: typesOf(comparison, new Set()) });
+      if (single && found?.exact) direct = true;
+    }
+    if (!direct) {
+      try {
+        ind.compiled = new CompiledPattern(ast);
+      } catch (error) {
+        if (isPatternError(error)) return `pattern: ${error.message}`;
+        throw error;
+      }
+    }
+    ind.direct = direct;
+    if (existing) this.remove(existing.id);
+    for (const trigger of triggers) {
+      if (trigger.anchors) {
+        for (const anchor of trigger.anchors) this.register(ind, anchor);
+      } else {
+        for (const type of trigger.types) {
+          const ti = this.typeIndex(type);
+          ti.fallback.push(ind);
+          ind.regs.push({ kind: 'list', list: ti.fallback });
+        }
+      }
+    }
+    this.byId.set(ind.id, ind);
+    return undefined;
+  }
+
+  private typeIndex(type: string): TypeIndex {
+    let ti = this.types.get(type);
+    if (!ti) {
+      ti = { paths: [], byKey: new Map(), fallback: [] };
+      this.types.set(type, ti);
+    }
+    return ti;
+  }
+
+  private register(ind: CompiledIndicator, anchor: Anchor): void {
+    const ti = this.typeIndex(anchor.type);
+    const key = anchor.steps.join('\u0000');
+    let pi = ti.byKey.get(key);
+    if (!pi) {
+      pi = new PathIndex(anchor.steps);
+      ti.byKey.set(key, pi);
+      ti.paths.push(pi);
+    }
+    switch (anchor.kind) {
+      case 'eq': {
+        const bucket = pi.eq.get(anchor.value);
+        if (bucket === undefined) pi.eq.set(anchor.value, ind);
+        else if (Array.isArray(bucket)) bucket.push(ind);
+        else if (bucket !== ind) pi.eq.set(anchor.value, [bucket, ind]);
+        ind.regs.push({ kind: 'eq', path: pi, value: anchor.value });
+        return;
+      }
+      case 'prefix':
+      case 'suffix': {
+        const rootTrie: Trie = (anchor.kind === 'prefix' ? pi.prefix : pi.suffix) ?? {
+          children: undefined,
+          entries: undefined,
+        };
+        if (anchor.kind === 'prefix') pi.prefix = rootTrie;
+        else pi.suffix = rootTrie;
+        let node = rootTrie;
+        const s = anchor.value;
+        for (let k = 0; k < s.length; k++) {
+          const c = anchor.kind === 'prefix' ? s.charCodeAt(k) : s.charCodeAt(s.length - 1 - k);
+          node.children ??= new Map();
+          let next = node.children.get(c);
+          if (!next) {
+            next = { children: undefined, entries: undefined };
+            node.children.set(c, next);
+          }
+          node = next;
+        }
+        node.entries = pushEntry(node.entries, ind);
+        ind.regs.push({ kind: 'list', list: node.entries });
+        return;
+      }
+      case 'cidr': {
+        const v4 = anchor.net.version === 4;
+        let node: BitNode = (v4 ? pi.cidr4 : pi.cidr6) ?? {
+          zero: undefined,
+          one: undefined,
+          entries: undefined,
+        };
+        if (v4) pi.cidr4 = node;
+        else pi.cidr6 = node;
+        for (let bit = 0; bit < anchor.net.prefix; bit++) {
+          if (bitAt(anchor.net.words, bit) === 1) {
+            node.one ??= { zero: undefined, one: undefined, entries: undefined };
+            node = node.one;
+          } else {
+            node.zero ??= { zero: undefined, one: undefined, entries: undefined };
+            node = node.zero;
+          }
+        }
+        node.entries = pushEntry(node.entries, ind);
+        ind.regs.push({ kind: 'list', list: node.entries });
+        return;
+      }
+    }
+  }
+
+  private unregister(ind: CompiledIndicator): void {
+    for (const reg of ind.regs) {
+      if (reg.kind === 'list') {
+        removeFrom(reg.list, ind);
+        continue;
+      }
+      const bucket = reg.path.eq.get(reg.value);
+      if (bucket === ind) reg.path.eq.delete(reg.value);
+      else if (Array.isArray(bucket)) {
+        removeFrom(bucket, ind);
+        if (bucket.length === 1) reg.path.eq.set(reg.value, bucket[0]!);
+        else if (bucket.length === 0) reg.path.eq.delete(reg.value);
+      }
+    }
+    ind.regs = [];
+  }
+
+  /**
+   * Finds every indicator that fires on one observed-data object. Single-observation
+   * patterns are decided here; patterns that need several observations fire only with
+   * a `correlation` (see {@link IndicatorIndex.createCorrelation}) or when one observed
+   * data satisfies them alone.
+   *
+   * @param observed - An observed-data object (`objects` embedded, or `object_refs` with `scos`).
+   * @param options - SCOs and correlation state.
+   * @returns The matches (a shared empty array when none).
+   */
+  match(observed: ObservedDataLike, options: IndexMatchOptions = {}): readonly IndicatorMatch[] {
+    const stamp = ++this.stamp;
+    const run = new MatchRun(this, observed, options, stamp);
+    const objects = observed.objects;
+    if (objects !== null && typeof objects === 'object') {
+      for (const key in objects) {
+        if (!Object.hasOwn(objects, key)) continue;
+        const obj = (objects as Record<string, unknown>)[key];
+        if (obj !== null && typeof obj === 'object') this.scan(obj as JsonObject, run);
+      }
+    }
+    const refs = observed.object_refs;
+    if (refs && options.scos) {
+      for (const ref of refs) {
+        const obj = options.scos.get(ref);
+        if (obj) this.scan(obj, run);
+      }
+    }
+    return run.finish();
+  }
+
+  private scan(obj: JsonObject, run: MatchRun): void {
+    const ti = this.types.get(obj.type as string);
+    if (!ti) return;
+    const paths = ti.paths;
+    for (let p = 0; p < paths.length; p++) {
+      const pi = paths[p]!;
+      let value: unknown = obj[pi.first];
+      for (let s = 1; s < pi.steps.length && value !== undefined; s++) {
+        value =
+          value !== null && typeof value === 'object'
+            ? (value as JsonObject)[pi.steps[s]!]
+            : undefined;
+      }
+      if (value === undefined || value === null) continue;
+      if (Array.isArray(value)) {
+        for (const item of value) this.probe(pi, item, run);
+      } else {
+        this.probe(pi, value, run);
+      }
+    }
+    const fallback = ti.fallback;
+    for (let i = 0; i < fallback.length; i++) run.consider(fallback[i]!);
+  }
+
+  private probe(pi: PathIndex, value: unknown, run: MatchRun): void {
+    if (pi.eq.size > 0) {
+      const bucket = pi.eq.get(value);
+      if (bucket !== undefined) {
+        if (Array.isArray(bucket)) for (let i = 0; i < bucket.length; i++) run.consider(bucket[i]!);
+        else run.consider(bucket);
+      }
+    }
+    if (typeof value !== 'string') return;
+    if (pi.prefix) walkTrie(pi.prefix, value, false, run);
+    if (pi.suffix) walkTrie(pi.suffix, value, true, run);
+    if (pi.cidr4 || pi.cidr6) {
+      const v4 = ipv4ToInt(value);
+      if (v4 >= 0 && pi.cidr4) {
+        let node: BitNode | undefined = pi.cidr4;
+        for (let bit = 0; node; bit++) {
+          if (node.entries) for (const ind of node.entries) run.consider(ind);
+          if (bit === 32) break;
+          node = (v4 >>> (31 - bit)) & 1 ? node.one : node.zero;
+        }
+      } else if (v4 < 0) {
+        const net = parseIpNetwork(value);
+        const rootNode = net?.version === 4 ? pi.cidr4 : pi.cidr6;
+        if (net && rootNode) {
+          let node: BitNode | undefined = rootNode;
+          for (let bit = 0; node; bit++) {
+            if (node.entries) for (const ind of node.entries) run.consider(ind);
+            if (bit === net.prefix) break;
+            node = bitAt(net.words, bit) ? node.one : node.zero;
+          }
+        }
+      }
+    }
+  }
+
+  /** @internal */
+  isCurrent(ind: CompiledIndicator): boolean {
+    return this.byId.get(ind.id) === ind;
+  }
+}
+
+function walkTrie(root: Trie, value: string, reverse: boolean, run: MatchRun): void {
+  let node: Trie | undefined = root;
+  const n = value.length;
+  for (let k = 0; node; k++) {
+    if (node.entries) for (const ind of node.entries) run.consider(ind);
+    if (k === n || !node.children) break;
+    node = node.children.get(reverse ? value.charCodeAt(n - 1 - k) : value.charCodeAt(k));
+  }
+}
+
+/** The per-observation state of one `match` call; allocates only when something hits. */
+class MatchRun {
+  private matches: IndicatorMatch[] | undefined;
+  private pending: CompiledIndicator[] | undefined;
+  private first = Number.NaN;
+  private last = Number.NaN;
+  private prepared: PreparedObservation | undefined;
+
+  constructor(
+    private readonly index: IndicatorIndex,
+    private readonly observed: ObservedDataLike,
+    private readonly options: IndexMatchOptions,
+    private readonly stamp: number,
+  ) {}
+
+  consider(ind: CompiledIndicator): void {
+    if (ind.stamp === this.stamp) return;
+    ind.stamp = this.stamp;
+    if (!this.inWindow(ind)) return;
+    if (ind.direct) this.push(ind, [this.ref()]);
+    else if (this.pending) this.pending.push(ind);
+    else this.pending = [ind];
+  }
+
+  private ref(): string {
+    return typeof this.observed.id === 'string' ? this.observed.id : 'observations[0]';
+  }
+
+  // STIX 2.1 §4.7: an indicator applies from valid_from (inclusive) until valid_until (exclusive).
+  private inWindow(ind: CompiledIndicator): boolean {
+    if (ind.validFrom === Number.NEGATIVE_INFINITY && ind.validUntil === Number.POSITIVE_INFINITY)
+      return true;
+    if (Number.isNaN(this.first)) {
+      this.first = time(this.observed.first_observed, Number.NaN);
+      this.last = time(this.observed.last_observed, this.first);
+      if (Number.isNaN(this.first)) return false;
+    }
+    return this.last >= ind.validFrom && this.first < ind.validUntil;
+  }
+
+  private push(ind: CompiledIndicator, evidence: string[]): void {
+    const match: IndicatorMatch = { indicatorId: ind.id, indicator: ind.source, evidence };
+    if (this.matches) this.matches.push(match);
+    else this.matches = [match];
+  }
+
+  finish(): readonly IndicatorMatch[] {
+    if (this.pending) {
+      this.prepared ??= prepareObservation(this.observed, 0, this.options.scos);
+      for (const ind of this.pending) {
+        const compiled = ind.compiled!;
+        const correlation = this.options.correlation;
+        if (ind.multi && correlation && this.index.isCurrent(ind)) {
+          let buffer = correlation.buffers.get(ind);
+          if (!buffer) {
+            buffer = [];
+            correlation.buffers.set(ind, buffer);
+          }
+          buffer.push(this.prepared);
+          if (buffer.length > correlation.maxPerIndicator) buffer.shift();
+          const result = compiled.matchPrepared(buffer);
+          if (result.matched) this.push(ind, result.evidence);
+        } else {
+          const result = compiled.matchPrepared([this.prepared]);
+          if (result.matched) this.push(ind, [this.prepared.ref]);
+        }
+      }
+    }
+    return this.matches ?? EMPTY;
+  }
+}
+
+/**
+ * Matches a stream of observed-data against an index and yields each observation that
+ * fired with its matches. Patterns that span observations are correlated over the
+ * recent observations that touched them.
+ *
+ * @param index - The indicator index.
+ * @param source - Observed-data objects, sync or async.
+ * @param options - SCOs for `object_refs`, observations kept per indicator.
+ * @returns An async iterator of `{ observation, matches }`.
+ *
+ * @example
+ * ```ts
+ * import { IndicatorIndex, matchStream } from '@intelshare/stix/patterns';
+ *
+ * const index = new IndicatorIndex();
+ * index.add({
+ *   id: 'indicator--0b3a2ab1-97ff-4a1c-91e0-5c1b6e7f7d11',
+ *   pattern: "[domain-name:value = 'evil.example'] REPEATS 2 TIMES",
+ *   pattern_type: 'stix',
+ * });
+ * const seen = (id: string) => ({
+ *   id,
+ *   first_observed: '2026-01-01T00:00:00Z',
+ *   last_observed: '2026-01-01T00:00:00Z',
+ *   number_observed: 1,
+ *   objects: { '0': { type: 'domain-name', value: 'evil.example' } },
+ * });
+ * for await (const { matches } of matchStream(index, [seen('observed-data--1'), seen('observed-data--2')])) {
+ *   console.log(matches[0]?.evidence); // ['observed-data--1', 'observed-data--2']
+ * }
+ * ```
+ * @see https://intelshare.dev/patterns/matching/
+ */
+export async function* matchStream(
+  index: IndicatorIndex,
+  source: Iterable<ObservedDataLike> | AsyncIterable<ObservedDataLike>,
+  options: { scos?: ReadonlyMap<string, JsonObject>; maxPerIndicator?: number } = {},
+): AsyncGenerator<{ observation: ObservedDataLike; matches: readonly IndicatorMatch[] }> {
+  const correlation = index.createCorrelation(
+    options.maxPerIndicator === undefined ? {} : { maxPerIndicator: options.maxPerIndicator },
+  );
+  const matchOptions: IndexMatchOptions = options.scos
+    ? { scos: options.scos, correlation }
+    : { correlation };
+  for await (const observation of source) {
+    const matches = index.match(observation, matchOptions);
+    if (matches.length > 0) yield { observation, matches };
+  }
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { validatePattern } from './validator';
+
+const summary = (pattern: string) =>
+  validatePattern(pattern).issues.map((i) => `${i.severity} ${i.code} ${i.line}:${i.column}`);
+
+describe('validatePattern', () => {
+  it('accepts the spec examples without errors', () => {
+    for (const p of [
+      "[file:hashes.'SHA-256' = 'aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f']",
+      "[network-traffic:dst_ref.type = 'domain-name' AND network-traffic:dst_ref.value = 'example.com'] REPEATS 5 TIMES WITHIN 1800 SECONDS",
+      "[file:mime_type = 'image/bmp' AND file:magic_number_hex = h'ffd8']",
+    ]) {
+      expect(validatePattern(p)).toMatchObject({ valid: true, issues: [] });
+    }
+  });
+
+  it('reports syntax errors with their position', () => {
+    expect(summary("[file:name = 'x'\n OR ]")).toEqual(['error syntax 2:5']);
+    expect(validatePattern('[a:b = 1]', { maxLength: 3 }).issues[0]?.code).toBe('limit-exceeded');
+  });
+
+  it('warns about unknown and custom types and properties', () => {
+    expect(summary("[fiel:name = 'x']")).toEqual(['warning unknown-object-type 1:2']);
+    expect(summary("[x-acme-widget:name = 'x']")).toEqual(['warning custom-object-type 1:2']);
+    expect(summary("[file:nmae = 'x']")).toEqual(['warning unknown-property 1:2']);
+    expect(summary("[file:x_acme = 'x']")).toEqual(['warning custom-property 1:2']);
+  });
+
+  it('checks literal types against the property', () => {
+    expect(summary("[file:size = '371712']")).toEqual(['warning literal-type 1:14']);
+    expect(summary("[file:created = '2014-01-13T07:03:17Z']")).toEqual([
+      'warning literal-type 1:17',
+    ]);
+    expect(summary("[file:created > t'2014-01-13T07:03:17Z' AND file:size IN (1, 'x')]")).toEqual([
+      'warning literal-type 1:62',
+    ]);
+    expect(summary("[file:size MATCHES '^1']")).toEqual(['warning operator-type 1:2']);
+  });
+
+  it('checks regexes, CIDR blocks and qualifiers', () => {
+    expect(summary("[file:name MATCHES '(a)\\\\1']")).toEqual(['error unsafe-regex 1:20']);
+    expect(summary("[file:name MATCHES '(']")).toEqual(['error invalid-regex 1:20']);
+    expect(summary("[ipv4-addr:value ISSUBSET '10.0.0.0/33']")).toEqual([
+      'error invalid-cidr 1:27',
+    ]);
+    expect(summary("[file:name = 'a'] WITHIN 0 SECONDS")).toEqual(['error invalid-qualifier 1:19']);
+    expect(summary("[file:name = 'a'] REPEATS 0 TIMES")).toEqual(['error invalid-qualifier 1:19']);
+    expect(
+      summary("[file:name = 'a'] START t'2020-01-01T00:00:00Z' STOP t'2020-01-01T00:00:00Z'"),
+    ).toEqual(['error invalid-qualifier 1:19']);
+    expect(summary("[file:x_list[-1] = 'a']")).toEqual([
+      'error invalid-index 1:2',
+      'warning custom-property 1:2',
+    ]);
+  });
+
+  it('warns when AND mixes object types in one observation', () => {
+    expect(summary("[file:name = 'a' AND process:name = 'b']")).toEqual([
+      'warning mixed-types-and 1:2',
+    ]);
+  });
+});
