@@ -3,9 +3,11 @@ import node from '@astrojs/node';
 import { defineConfig } from 'astro/config';
 
 // The dashboard must build and run with no internet: Astro's anonymous CLI telemetry
-// would otherwise try to reach telemetry.astro.build during `astro build`/`astro dev`.
-// An explicit ASTRO_TELEMETRY_DISABLED from the caller still wins.
+// would otherwise post to telemetry.astro.build during `astro build`/`astro dev`, and
+// `astro dev` would ask the npm registry for a newer Astro. Both read these variables
+// after the config is loaded; values set by the caller still win.
 process.env.ASTRO_TELEMETRY_DISABLED ??= '1';
+process.env.ASTRO_DISABLE_UPDATE_CHECK ??= 'true';
 
 /**
  * `astro dev` resolves the workspace packages from their TypeScript source through the
