@@ -6,6 +6,15 @@ export type {
 export { sharingAgreementSchema } from './agreement/agreement-schema';
 export type { AgreementIssue, ParseAgreementOptions } from './agreement/parse-agreement';
 export { parseAgreement } from './agreement/parse-agreement';
+export type { AuditEntry, AuditRecord, AuditStore, AuditVerification } from './audit/audit-log';
+export {
+  AUDIT_GENESIS_HASH,
+  AuditLog,
+  assertAuditChain,
+  contentHash,
+  MemoryAuditStore,
+  verifyAuditChain,
+} from './audit/audit-log';
 export type { CompiledAgreement } from './evaluate/compile-agreement';
 export { compileAgreement } from './evaluate/compile-agreement';
 export type { Decision, Reason, Redaction, RuleId } from './evaluate/decision';
@@ -28,5 +37,11 @@ export {
   tlp2ToTlp1,
   tlpRank,
 } from './markings/tlp';
+export type { ProjectedBundle, Projection, ProjectOptions } from './project/project';
+export {
+  agreementMarkingDefinition,
+  INTELSHARE_POLICY_NAMESPACE,
+  project,
+} from './project/project';
 export type { NormalizedRecipient, Recipient } from './recipient';
 export { parseRecipient, recipientSchema } from './recipient';

@@ -23,7 +23,8 @@ export type RuleId =
   | 'free-text'
   | 'provider-attribution'
   | 'retention'
-  | 'dangling-reference';
+  | 'dangling-reference'
+  | 'versioning';
 
 /** Why an object is shared, redacted or withheld, in words, with the clause and marking it comes from. */
 export interface Reason {

@@ -763,22 +763,35 @@ export function decide(
       });
     }
   }
-  if (type === 'relationship' && victimAction === 'remove') {
+  if (type === 'relationship' && victimAction !== 'keep') {
     for (const end of ['source_ref', 'target_ref'] as const) {
       const ref = object[end];
       if (
         typeof ref === 'string' &&
         ref.startsWith('identity--') &&
+        !env.protectedIds?.has(ref) &&
         (c.victimIds.has(ref) || env.victimIds?.has(ref))
       ) {
+        // A generalised or pseudonymised victim may still be the target of an attack; any
+        // other relationship (located-at, employed-by…) could re-identify it.
+        if (
+          victimAction !== 'remove' &&
+          end === 'target_ref' &&
+          object.relationship_type === 'targets'
+        ) {
+          continue;
+        }
         return refuse(
           {
             rule: 'victim-identity',
             effect: 'deny',
             clause: 'victimProtection.identities',
-            message: `The relationship's \`${end}\` is a victim, and the agreement removes victims.`,
+            message:
+              victimAction === 'remove'
+                ? `The relationship's \`${end}\` is a victim, and the agreement removes victims.`
+                : `The relationship's \`${end}\` is a victim; only \`targets\` relationships to a protected victim are kept, since others could re-identify it.`,
           },
-          'Set `victimProtection.identities` to `generalise` or `pseudonymise`.',
+          'Set `victimProtection.identities` to `keep` (only if the victim consents).',
         );
       }
     }
