@@ -8,6 +8,23 @@ export { isTaxiiError, TaxiiError } from './errors/taxii-error';
 export type { FeedAuth } from './http/feed-auth';
 export type { HttpOptions, RetryInfo } from './http/http-transport';
 export type { RetryOptions } from './http/retry-policy';
+export type { MispFeedClientOptions, MispFeedState, MispFeedUpdate } from './misp/misp-feed-client';
+export { MispFeedClient } from './misp/misp-feed-client';
+export type { MispRestClientOptions, MispSearchParams } from './misp/misp-rest-client';
+export { MispRestClient } from './misp/misp-rest-client';
+export type {
+  MispAttribute,
+  MispEvent,
+  MispEventInput,
+  MispManifestEntry,
+  MispObject,
+  MispSighting,
+} from './misp/misp-schemas';
+export { mispEventSchema } from './misp/misp-schemas';
+export type { MispToStixResult } from './misp/misp-to-stix';
+export { mispToStix } from './misp/misp-to-stix';
+export type { MispEventOut } from './misp/stix-to-misp';
+export { stixToMisp } from './misp/stix-to-misp';
 export type { FeedMapping, FeedMappingInput } from './plain/feed-mapping';
 export { feedMappingSchema } from './plain/feed-mapping';
 export {
