@@ -6,6 +6,7 @@ export type {
 export { sharingAgreementSchema } from './agreement/agreement-schema';
 export type { AgreementIssue, ParseAgreementOptions } from './agreement/parse-agreement';
 export { parseAgreement } from './agreement/parse-agreement';
+export { renderAgreement } from './agreement/render-agreement';
 export type { AuditEntry, AuditRecord, AuditStore, AuditVerification } from './audit/audit-log';
 export {
   AUDIT_GENESIS_HASH,
@@ -37,6 +38,13 @@ export {
   tlp2ToTlp1,
   tlpRank,
 } from './markings/tlp';
+export type {
+  MispProjection,
+  MispProjectOptions,
+  MispSharingGroup,
+  MispTagMarkings,
+} from './misp/misp';
+export { MISP_DISTRIBUTION, mispTagsToMarkings, projectMispEvent } from './misp/misp';
 export type { ProjectedBundle, Projection, ProjectOptions } from './project/project';
 export {
   agreementMarkingDefinition,

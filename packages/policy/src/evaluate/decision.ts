@@ -24,7 +24,8 @@ export type RuleId =
   | 'provider-attribution'
   | 'retention'
   | 'dangling-reference'
-  | 'versioning';
+  | 'versioning'
+  | 'misp-distribution';
 
 /** Why an object is shared, redacted or withheld, in words, with the clause and marking it comes from. */
 export interface Reason {
