@@ -36,6 +36,11 @@ export {
 } from './plain/feed-presets';
 export type { ParsedFeed, ParseFeedOptions } from './plain/parse-feed';
 export { parseFeed } from './plain/parse-feed';
+export type { PollBatch, PollContext, PollSource } from './poller/poll-source';
+export type { PollerEvent, PollerOptions, PollStateStore, SinkBatch } from './poller/poller';
+export { Poller } from './poller/poller';
+export type { HttpFeedState } from './poller/sources';
+export { httpFeedSource, mispFeedSource, taxiiSource } from './poller/sources';
 export type { StixObject } from './stix/stix-object';
 export type { MediaType } from './taxii/media-type';
 export { parseMediaType } from './taxii/media-type';
