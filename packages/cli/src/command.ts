@@ -7,6 +7,8 @@ export interface Command {
   readonly name: string;
   /** One line for `intelshare --help`. */
   readonly summary: string;
+  /** Words accepted after the name (`taxii pull`), so errors can name the full command. */
+  readonly subcommands?: readonly string[];
   /** Runs with the arguments after the command name and returns the exit code. */
   run(argv: readonly string[], ctx: Context): Promise<ExitCode>;
 }

@@ -19,6 +19,10 @@ const SYSTEM_ERRORS: Record<string, string> = {
   EMFILE: 'too many open files',
   ELOOP: 'too many symbolic links',
   ENAMETOOLONG: 'the name is too long',
+  ENOSPC: 'no space left on the device',
+  EADDRINUSE: 'address already in use',
+  EADDRNOTAVAIL: 'address not available',
+  ECONNREFUSED: 'connection refused',
 };
 
 /** Turns a Node system error into the end of a one-sentence message. */

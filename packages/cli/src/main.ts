@@ -1,9 +1,7 @@
-import { isIntelshareError } from '@intelshare/stix';
 import type { CliIo } from './cli-io';
-import type { Command } from './command';
 import { COMMANDS } from './commands/registry';
 import { type Context, createContext } from './context';
-import { CliError } from './errors/cli-error';
+import { exitCodeFor } from './errors/exit-code-for';
 import { EXIT_CODES, type ExitCode } from './exit-codes';
 import { VERSION } from './version';
 
@@ -65,34 +63,22 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<ExitCod
   try {
     return await command.run(rest, ctx);
   } catch (error) {
-    return report(command, error, ctx);
+    const sub = rest[0];
+    const name =
+      sub !== undefined && command.subcommands?.includes(sub)
+        ? `${command.name} ${sub}`
+        : command.name;
+    return report(name, error, ctx);
   }
 }
 
-/** Library error codes that mean the outside world failed rather than the input. */
-const IO_CODES = new Set([
-  'HTTP_ERROR',
-  'TAXII_ERROR',
-  'NETWORK_ERROR',
-  'TIMEOUT',
-  'STORAGE_ERROR',
-]);
-
-async function report(command: Command, error: unknown, ctx: Context): Promise<ExitCode> {
-  let exitCode: ExitCode;
-  if (error instanceof CliError) exitCode = error.exitCode;
-  else if (isIntelshareError(error)) {
-    exitCode = IO_CODES.has(error.code)
-      ? EXIT_CODES.io
-      : error.code === 'INVALID_ARGUMENT'
-        ? EXIT_CODES.usage
-        : EXIT_CODES.invalid;
-  } else if (typeof (error as { code?: unknown } | null)?.code === 'string') {
-    // Node system errors (EPIPE, ECONNREFUSED, EADDRINUSE, ...) are I/O failures.
-    exitCode = EXIT_CODES.io;
-  } else exitCode = EXIT_CODES.invalid;
+async function report(name: string, error: unknown, ctx: Context): Promise<ExitCode> {
+  const exitCode = exitCodeFor(error);
   const message = error instanceof Error ? error.message : String(error);
   const sentence = message.trim().replace(/[.\s]*$/, '.');
-  await ctx.err(`intelshare ${command.name}: ${sentence}\n`);
+  await ctx.err(`intelshare ${name}: ${sentence}\n`);
+  if (ctx.env.INTELSHARE_DEBUG && error instanceof Error && error.stack) {
+    await ctx.err(`${error.stack}\n`);
+  }
   return exitCode;
 }

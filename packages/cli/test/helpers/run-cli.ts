@@ -63,3 +63,61 @@ export function jsonLines(text: string): unknown[] {
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as unknown);
 }
+
+/** A CLI process left running (e.g. `serve`), with its output so far. */
+export interface BackgroundCli {
+  /** Resolves with the first line the process prints on stdout. */
+  firstLine: Promise<string>;
+  /** Sends a signal and resolves with how the process ended. */
+  stop(signal?: NodeJS.Signals): Promise<CliResult>;
+  /** Resolves when the process ends on its own. */
+  exited: Promise<CliResult>;
+  readonly pid: number | undefined;
+}
+
+/** Starts `node dist/bin.js ...args` and leaves it running. */
+export function startCli(args: readonly string[], options: RunOptions = {}): BackgroundCli {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let resolveLine: (line: string) => void;
+  let rejectLine: (error: Error) => void;
+  const firstLine = new Promise<string>((resolve, reject) => {
+    resolveLine = resolve;
+    rejectLine = reject;
+  });
+  child.stdout.on('data', (chunk: Buffer) => {
+    out.push(chunk);
+    const text = Buffer.concat(out).toString('utf8');
+    const newline = text.indexOf('\n');
+    if (newline >= 0) resolveLine(text.slice(0, newline));
+  });
+  // Tests that never ask for the first line must not see its rejection as unhandled.
+  firstLine.catch(() => {});
+  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  child.stdin.end(typeof options.stdin === 'string' ? options.stdin : undefined);
+  const exited = new Promise<CliResult>((resolve) => {
+    child.on('close', (code) => {
+      const result = {
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      };
+      rejectLine(new Error(`the process ended before printing a line: ${JSON.stringify(result)}`));
+      resolve(result);
+    });
+  });
+  return {
+    firstLine,
+    exited,
+    pid: child.pid,
+    stop(signal = 'SIGTERM') {
+      child.kill(signal);
+      return exited;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { Command } from '../../command';
+import type { Context } from '../../context';
+import { usageError } from '../../errors/cli-error';
+import { EXIT_CODES, type ExitCode } from '../../exit-codes';
+import { taxiiCollections } from './taxii-collections';
+import { taxiiDiscover } from './taxii-discover';
+import { taxiiPull } from './taxii-pull';
+
+const SUBCOMMANDS: Record<string, (argv: readonly string[], ctx: Context) => Promise<ExitCode>> = {
+  discover: taxiiDiscover,
+  collections: taxiiCollections,
+  pull: taxiiPull,
+};
+
+const HELP = `Usage: intelshare taxii <discover|collections|pull> URL [options]
+
+Talks to a TAXII 2.1 server.
+
+Subcommands:
+  discover      The server's title and API roots.
+  collections   The collections of an API root and what you may do in each.
+  pull          Every object of a collection into one STIX bundle, resumable.
+
+Run \`intelshare taxii <subcommand> --help\` for its options.
+
+Example:
+  intelshare taxii collections https://taxii.example.org/api1/ --user alice --password s3cret
+`;
+
+export const taxiiCommand: Command = {
+  name: 'taxii',
+  summary: 'Discover, list and pull TAXII 2.1 collections.',
+  subcommands: Object.keys(SUBCOMMANDS),
+  async run(argv, ctx) {
+    const [sub, ...rest] = argv;
+    if (sub === undefined) {
+      await ctx.err(HELP);
+      return EXIT_CODES.usage;
+    }
+    if (sub === '--help' || sub === '-h') {
+      await ctx.out(HELP);
+      return EXIT_CODES.ok;
+    }
+    const run = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
+    if (run === undefined) {
+      throw usageError(`unknown subcommand \`${sub}\`; run \`intelshare taxii --help\``);
+    }
+    return run(rest, ctx);
+  },
+};
