@@ -1,12 +1,6 @@
 import { readJsonFixture } from '@intelshare/fixtures';
 import { describe, expect, it } from 'vitest';
-import {
-  evaluate,
-  PAP_MARKING_IDS,
-  TLP1_MARKING_IDS,
-  TLP2_MARKING_IDS,
-  type TlpLevel,
-} from '../src/index';
+import { evaluate, PAP_MARKING_IDS, TLP1_MARKING_IDS, TLP2_MARKING_IDS } from '../src/index';
 import { agreement, CLIENT, indicator, NOW, OTHER, PARTNER, PROVIDER } from './helpers';
 
 const T = TLP2_MARKING_IDS;

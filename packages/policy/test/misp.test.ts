@@ -151,7 +151,7 @@ describe('projectMispEvent', () => {
       'withhold',
       'withhold',
     ]);
-    expect((result.event?.Event.Attribute as unknown[]).length).toBe(2);
+    expect(result.event?.Event.Attribute).toHaveLength(2);
   });
 
   it('evaluates the real pymisp event fixture (tlp:white, distribution 3)', () => {
