@@ -93,10 +93,6 @@ interface TypeIndex {
   fallback: CompiledIndicator[];
 }
 
-type Registration =
-  | { kind: 'eq'; path: PathIndex; value: unknown }
-  | { kind: 'list'; list: CompiledIndicator[] };
-
 /** @internal An indicator compiled into the index. */
 export interface CompiledIndicator {
   id: string;
@@ -110,7 +106,6 @@ export interface CompiledIndicator {
   multi: boolean;
   compiled: CompiledPattern | undefined;
   stamp: number;
-  regs: Registration[];
 }
 
 type Anchor =
@@ -120,6 +115,8 @@ type Anchor =
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const EMPTY: readonly IndicatorMatch[] = Object.freeze([]);
+const NO_OBSERVATION: ObservedDataLike = Object.freeze({});
+const NO_OPTIONS: IndexMatchOptions = Object.freeze({});
 
 function simpleSteps(e: ComparisonExpression): string[] | undefined {
   if (e.kind === 'comparison-op') return undefined;
@@ -196,6 +193,27 @@ function anchorsOf(e: ComparisonExpression): { anchors: Anchor[]; exact: boolean
     return net ? { anchors: [{ kind: 'cidr', type, steps, net }], exact: true } : undefined;
   }
   return undefined;
+}
+
+interface Trigger {
+  anchors: Anchor[] | undefined;
+  types: Set<string>;
+}
+
+/** The triggers of a pattern (one per observation expression) and whether a hit is a match. */
+function triggersOf(ast: ReturnType<typeof parsePattern>): {
+  triggers: Trigger[];
+  direct: boolean;
+} {
+  const single = ast.expression.kind === 'observation';
+  const triggers: Trigger[] = [];
+  let direct = false;
+  for (const comparison of leaves(ast.expression, [])) {
+    const found = anchorsOf(comparison);
+    triggers.push({ anchors: found?.anchors, types: typesOf(comparison, new Set()) });
+    if (single && found?.exact) direct = true;
+  }
+  return { triggers, direct };
 }
 
 function typesOf(e: ComparisonExpression, out: Set<string>): Set<string> {
@@ -306,6 +324,7 @@ export class IndicatorIndex {
   private readonly types = new Map<string, TypeIndex>();
   private readonly byId = new Map<string, CompiledIndicator>();
   private stamp = 0;
+  private readonly run = new MatchRun(this);
 
   /** How many indicators the index holds. */
   get size(): number {
@@ -409,15 +428,8 @@ export class IndicatorIndex {
       multi: !single,
       compiled: undefined,
       stamp: 0,
-      regs: [],
     };
-    const triggers: { anchors: Anchor[] | undefined; types: Set<string> }[] = [];
-    let direct = false;
-    for (const comparison of leaves(root, [])) {
-      const found = anchorsOf(comparison);
-      triggers.push({ anchors: found?.anchors, types: typesOf(comparison, new Set()) });
-      if (single && found?.exact) direct = true;
-    }
+    const { triggers, direct } = triggersOf(ast);
     if (!direct) {
       try {
         ind.compiled = new CompiledPattern(ast);
@@ -428,19 +440,31 @@ export class IndicatorIndex {
     }
     ind.direct = direct;
     if (existing) this.remove(existing.id);
+    this.registerAll(ind, triggers, true);
+    this.byId.set(ind.id, ind);
+    return undefined;
+  }
+
+  /**
+   * Registers (or unregisters) an indicator under its triggers. Registrations are not
+   * stored per indicator, to keep a million indicators small; removal recomputes them
+   * from the pattern instead.
+   */
+  private registerAll(ind: CompiledIndicator, triggers: Trigger[], add: boolean): void {
     for (const trigger of triggers) {
       if (trigger.anchors) {
-        for (const anchor of trigger.anchors) this.register(ind, anchor);
+        for (const anchor of trigger.anchors) {
+          if (add) this.register(ind, anchor);
+          else this.unregisterAnchor(ind, anchor);
+        }
       } else {
         for (const type of trigger.types) {
           const ti = this.typeIndex(type);
-          ti.fallback.push(ind);
-          ind.regs.push({ kind: 'list', list: ti.fallback });
+          if (add) ti.fallback.push(ind);
+          else removeFrom(ti.fallback, ind);
         }
       }
     }
-    this.byId.set(ind.id, ind);
-    return undefined;
   }
 
   private typeIndex(type: string): TypeIndex {
@@ -467,7 +491,6 @@ export class IndicatorIndex {
         if (bucket === undefined) pi.eq.set(anchor.value, ind);
         else if (Array.isArray(bucket)) bucket.push(ind);
         else if (bucket !== ind) pi.eq.set(anchor.value, [bucket, ind]);
-        ind.regs.push({ kind: 'eq', path: pi, value: anchor.value });
         return;
       }
       case 'prefix':
@@ -491,7 +514,6 @@ export class IndicatorIndex {
           node = next;
         }
         node.entries = pushEntry(node.entries, ind);
-        ind.regs.push({ kind: 'list', list: node.entries });
         return;
       }
       case 'cidr': {
@@ -513,27 +535,48 @@ export class IndicatorIndex {
           }
         }
         node.entries = pushEntry(node.entries, ind);
-        ind.regs.push({ kind: 'list', list: node.entries });
         return;
       }
     }
   }
 
   private unregister(ind: CompiledIndicator): void {
-    for (const reg of ind.regs) {
-      if (reg.kind === 'list') {
-        removeFrom(reg.list, ind);
-        continue;
-      }
-      const bucket = reg.path.eq.get(reg.value);
-      if (bucket === ind) reg.path.eq.delete(reg.value);
+    this.registerAll(
+      ind,
+      triggersOf(parsePattern(ind.source.pattern, { maxLength: 65_536 })).triggers,
+      false,
+    );
+  }
+
+  private unregisterAnchor(ind: CompiledIndicator, anchor: Anchor): void {
+    const pi = this.types.get(anchor.type)?.byKey.get(anchor.steps.join('\u0000'));
+    if (!pi) return;
+    if (anchor.kind === 'eq') {
+      const bucket = pi.eq.get(anchor.value);
+      if (bucket === ind) pi.eq.delete(anchor.value);
       else if (Array.isArray(bucket)) {
         removeFrom(bucket, ind);
-        if (bucket.length === 1) reg.path.eq.set(reg.value, bucket[0]!);
-        else if (bucket.length === 0) reg.path.eq.delete(reg.value);
+        if (bucket.length === 1) pi.eq.set(anchor.value, bucket[0]!);
+        else if (bucket.length === 0) pi.eq.delete(anchor.value);
       }
+      return;
     }
-    ind.regs = [];
+    if (anchor.kind === 'cidr') {
+      let node: BitNode | undefined = anchor.net.version === 4 ? pi.cidr4 : pi.cidr6;
+      for (let bit = 0; node && bit < anchor.net.prefix; bit++) {
+        node = bitAt(anchor.net.words, bit) ? node.one : node.zero;
+      }
+      if (node?.entries) removeFrom(node.entries, ind);
+      return;
+    }
+    let node: Trie | undefined = anchor.kind === 'prefix' ? pi.prefix : pi.suffix;
+    const v = anchor.value;
+    for (let k = 0; node && k < v.length; k++) {
+      node = node.children?.get(
+        anchor.kind === 'prefix' ? v.charCodeAt(k) : v.charCodeAt(v.length - 1 - k),
+      );
+    }
+    if (node?.entries) removeFrom(node.entries, ind);
   }
 
   /**
@@ -546,21 +589,28 @@ export class IndicatorIndex {
    * @param options - SCOs and correlation state.
    * @returns The matches (a shared empty array when none).
    */
-  match(observed: ObservedDataLike, options: IndexMatchOptions = {}): readonly IndicatorMatch[] {
-    const stamp = ++this.stamp;
-    const run = new MatchRun(this, observed, options, stamp);
+  match(
+    observed: ObservedDataLike,
+    options: IndexMatchOptions = NO_OPTIONS,
+  ): readonly IndicatorMatch[] {
+    // One reusable run object: a miss allocates nothing.
+    const run = this.run;
+    run.reset(observed, options, ++this.stamp);
     const objects = observed.objects;
     if (objects !== null && typeof objects === 'object') {
-      for (const key in objects) {
-        if (!Object.hasOwn(objects, key)) continue;
-        const obj = (objects as Record<string, unknown>)[key];
+      // Object.values is several times faster than for...in on the numeric keys ('0', '1')
+      // embedded objects use, and reads own enumerable properties only.
+      const values = Object.values(objects);
+      for (let i = 0; i < values.length; i++) {
+        const obj = values[i];
         if (obj !== null && typeof obj === 'object') this.scan(obj as JsonObject, run);
       }
     }
     const refs = observed.object_refs;
-    if (refs && options.scos) {
-      for (const ref of refs) {
-        const obj = options.scos.get(ref);
+    const scos = options.scos;
+    if (refs && scos) {
+      for (let i = 0; i < refs.length; i++) {
+        const obj = scos.get(refs[i]!);
         if (obj) this.scan(obj, run);
       }
     }
@@ -649,13 +699,22 @@ class MatchRun {
   private first = Number.NaN;
   private last = Number.NaN;
   private prepared: PreparedObservation | undefined;
+  private observed: ObservedDataLike = NO_OBSERVATION;
+  private options: IndexMatchOptions = NO_OPTIONS;
+  private stamp = 0;
 
-  constructor(
-    private readonly index: IndicatorIndex,
-    private readonly observed: ObservedDataLike,
-    private readonly options: IndexMatchOptions,
-    private readonly stamp: number,
-  ) {}
+  constructor(private readonly index: IndicatorIndex) {}
+
+  reset(observed: ObservedDataLike, options: IndexMatchOptions, stamp: number): void {
+    this.observed = observed;
+    this.options = options;
+    this.stamp = stamp;
+    this.matches = undefined;
+    this.pending = undefined;
+    this.first = Number.NaN;
+    this.last = Number.NaN;
+    this.prepared = undefined;
+  }
 
   consider(ind: CompiledIndicator): void {
     if (ind.stamp === this.stamp) return;
@@ -710,7 +769,14 @@ class MatchRun {
         }
       }
     }
-    return this.matches ?? EMPTY;
+    const matches = this.matches ?? EMPTY;
+    // Drop references so the run does not keep the observation alive.
+    this.observed = NO_OBSERVATION;
+    this.options = NO_OPTIONS;
+    this.prepared = undefined;
+    this.matches = undefined;
+    this.pending = undefined;
+    return matches;
   }
 }
 

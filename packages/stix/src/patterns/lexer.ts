@@ -153,6 +153,10 @@ export class Lexer {
     }
   }
 
+  private tok(kind: TokenKind, offset: number, line: number, column: number, text: string): Token {
+    return { kind, text, offset, line, column };
+  }
+
   /** Reads the next token. */
   next(): Token {
     this.skipTrivia();
@@ -160,86 +164,79 @@ export class Lexer {
     const start = this.pos;
     const line = this.line;
     const column = start - this.lineStart + 1;
-    const tok = (kind: TokenKind, text: string): Token => ({
-      kind,
-      text,
-      offset: start,
-      line,
-      column,
-    });
-    if (start >= src.length) return tok('eof', '');
+    if (start >= src.length) return this.tok('eof', start, line, column, '');
     const c = src.charCodeAt(start);
     switch (c) {
       case Ch.LBrack:
         this.pos++;
-        return tok('lbrack', '[');
+        return this.tok('lbrack', start, line, column, '[');
       case Ch.RBrack:
         this.pos++;
-        return tok('rbrack', ']');
+        return this.tok('rbrack', start, line, column, ']');
       case Ch.LParen:
         this.pos++;
-        return tok('lparen', '(');
+        return this.tok('lparen', start, line, column, '(');
       case Ch.RParen:
         this.pos++;
-        return tok('rparen', ')');
+        return this.tok('rparen', start, line, column, ')');
       case Ch.Comma:
         this.pos++;
-        return tok('comma', ',');
+        return this.tok('comma', start, line, column, ',');
       case Ch.Colon:
         this.pos++;
-        return tok('colon', ':');
+        return this.tok('colon', start, line, column, ':');
       case Ch.Star:
         this.pos++;
-        return tok('star', '*');
+        return this.tok('star', start, line, column, '*');
       case Ch.Eq:
         this.pos++;
-        return tok('op', '=');
+        return this.tok('op', start, line, column, '=');
       case Ch.Bang:
         if (src.charCodeAt(start + 1) === Ch.Eq) {
           this.pos += 2;
-          return tok('op', '!=');
+          return this.tok('op', start, line, column, '!=');
         }
         return this.fail('Unexpected character `!`', start);
       case Ch.Lt: {
         const d = src.charCodeAt(start + 1);
         if (d === Ch.Eq) {
           this.pos += 2;
-          return tok('op', '<=');
+          return this.tok('op', start, line, column, '<=');
         }
         if (d === Ch.Gt) {
           // Appendix A: `<>` is an alternative spelling of `!=`.
           this.pos += 2;
-          return tok('op', '!=');
+          return this.tok('op', start, line, column, '!=');
         }
         this.pos++;
-        return tok('op', '<');
+        return this.tok('op', start, line, column, '<');
       }
       case Ch.Gt:
         if (src.charCodeAt(start + 1) === Ch.Eq) {
           this.pos += 2;
-          return tok('op', '>=');
+          return this.tok('op', start, line, column, '>=');
         }
         this.pos++;
-        return tok('op', '>');
+        return this.tok('op', start, line, column, '>');
       case Ch.Quote:
-        return tok('string', this.readQuoted(start + 1));
+        return this.tok('string', start, line, column, this.readQuoted(start + 1));
     }
     if (c === Ch.Dot) {
       if (isDigit(src.charCodeAt(start + 1))) return this.readNumber(start, line, column);
       this.pos++;
-      return tok('dot', '.');
+      return this.tok('dot', start, line, column, '.');
     }
     if (c === Ch.Plus || c === Ch.Minus || isDigit(c)) return this.readNumber(start, line, column);
     if (isIdentStart(c)) {
       if (src.charCodeAt(start + 1) === Ch.Quote) {
-        if (c === 116) return tok('timestamp', this.readTimestamp(start));
-        if (c === 104) return tok('hex', this.readHex(start));
-        if (c === 98) return tok('binary', this.readBinary(start));
+        if (c === 116) return this.tok('timestamp', start, line, column, this.readTimestamp(start));
+        if (c === 104) return this.tok('hex', start, line, column, this.readHex(start));
+        if (c === 98) return this.tok('binary', start, line, column, this.readBinary(start));
       }
       let end = start + 1;
       while (end < src.length && isIdentPart(src.charCodeAt(end))) end++;
       this.pos = end;
-      return tok('word', src.slice(start, end));
+      return this.tok('word', start, line, column, src.slice(start, end));
     }
     const shown = String.fromCodePoint(src.codePointAt(start) ?? c);
     return this.fail(`Unexpected character \`${shown}\``, start);
