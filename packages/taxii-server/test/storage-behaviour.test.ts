@@ -135,6 +135,33 @@ function behaviour(name: string, harness: () => Harness) {
       ).toEqual([]);
     });
 
+    it('keeps first/last right as versions arrive in separate batches, in any order', async () => {
+      const c = fresh();
+      const pick = async (v: VersionSelector) =>
+        (await storage.queryObjects(c, { after: 0, versions: v, limit: 50 })).objects.map(
+          (o) => o.version,
+        );
+      await storage.addObjects(c, [toNew(indicator(8, '2024-02-01T00:00:00Z'))]);
+      await storage.addObjects(c, [toNew(indicator(8, '2024-04-01T00:00:00Z'))]);
+      await storage.addObjects(c, [toNew(indicator(8, '2024-03-01T00:00:00Z')), toNew(malware(8))]);
+      expect(await pick(LAST)).toEqual(['2024-04-01T00:00:00Z', malware(8).modified]);
+      expect(await pick(FIRST)).toEqual(['2024-02-01T00:00:00Z', malware(8).modified]);
+      await storage.addObjects(c, [toNew(indicator(8, '2024-01-01T00:00:00Z'))]);
+      expect(await pick(FIRST)).toEqual([malware(8).modified, '2024-01-01T00:00:00Z']);
+      expect(await pick(LAST)).toEqual(['2024-04-01T00:00:00Z', malware(8).modified]);
+      // spec-version-scoped selection takes the other path in SQL storages
+      const scoped = await storage.queryObjects(c, {
+        after: 0,
+        versions: LAST,
+        specVersions: ['2.1'],
+        limit: 50,
+      });
+      expect(scoped.objects.map((o) => o.version)).toEqual([
+        '2024-04-01T00:00:00Z',
+        malware(8).modified,
+      ]);
+    });
+
     it('filters by ids, types, spec versions and `after`', async () => {
       const c = fresh();
       const added = await storage.addObjects(c, [

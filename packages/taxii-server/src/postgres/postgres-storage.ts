@@ -27,8 +27,10 @@ CREATE TABLE IF NOT EXISTS taxii_objects (
   version text,
   version_key text NOT NULL,
   body text NOT NULL,
+  is_last boolean NOT NULL,
+  is_first boolean NOT NULL,
   PRIMARY KEY (collection, added)
-);
+) WITH (autovacuum_analyze_scale_factor = 0.02);
 CREATE UNIQUE INDEX IF NOT EXISTS taxii_objects_id ON taxii_objects (collection, id, version_key);
 CREATE INDEX IF NOT EXISTS taxii_objects_type ON taxii_objects (collection, type, added);
 CREATE TABLE IF NOT EXISTS taxii_statuses (
@@ -139,9 +141,17 @@ export class PostgresStorage implements TaxiiStorage {
         [collection],
       );
       let last = Number(counter.rows[0]!.last_added);
-      const existing = await client.query<{ id: string; version_key: string; added: string }>(
-        'SELECT o.id, o.version_key, o.added FROM taxii_objects o JOIN unnest($2::text[], $3::text[]) AS k(id, version_key) ON o.id = k.id AND o.version_key = k.version_key WHERE o.collection = $1',
-        [collection, objects.map((o) => o.id), objects.map((o) => o.versionKey)],
+      // `id = ANY(...)` probes the (collection, id, version_key) index; a join against
+      // unnest() may be planned as a scan of the whole table.
+      const existing = await client.query<{
+        id: string;
+        version_key: string;
+        added: string;
+        is_last: boolean;
+        is_first: boolean;
+      }>(
+        'SELECT id, version_key, added, is_last, is_first FROM taxii_objects WHERE collection = $1 AND id = ANY($2::text[])',
+        [collection, [...new Set(objects.map((o) => o.id))]],
       );
       const known = new Map(
         existing.rows.map((r) => [`${r.id}\u0000${r.version_key}`, Number(r.added)]),
@@ -160,10 +170,43 @@ export class PostgresStorage implements TaxiiStorage {
         rows.push({ o, added: last });
         results.push({ added: last, inserted: true });
       }
+      // Maintain is_last/is_first. Writers of this collection hold the counter lock, so the
+      // versions read above are all there are.
+      const extremes = new Map<string, { max: string; min: string }>();
+      const note = (id: string, key: string) => {
+        const e = extremes.get(id);
+        if (!e) extremes.set(id, { max: key, min: key });
+        else {
+          if (key > e.max) e.max = key;
+          if (key < e.min) e.min = key;
+        }
+      };
+      for (const r of existing.rows) note(r.id, r.version_key);
+      for (const r of rows) note(r.o.id, r.o.versionKey);
+      const flagsOf = (id: string, key: string) => {
+        const e = extremes.get(id)!;
+        return { last: key === e.max, first: key === e.min };
+      };
+      const changed = existing.rows.filter((r) => {
+        const f = flagsOf(r.id, r.version_key);
+        return f.last !== r.is_last || f.first !== r.is_first;
+      });
+      if (changed.length > 0) {
+        await client.query(
+          'UPDATE taxii_objects t SET is_last = k.is_last, is_first = k.is_first FROM unnest($2::text[], $3::text[], $4::boolean[], $5::boolean[]) AS k(id, version_key, is_last, is_first) WHERE t.collection = $1 AND t.id = k.id AND t.version_key = k.version_key',
+          [
+            collection,
+            changed.map((r) => r.id),
+            changed.map((r) => r.version_key),
+            changed.map((r) => flagsOf(r.id, r.version_key).last),
+            changed.map((r) => flagsOf(r.id, r.version_key).first),
+          ],
+        );
+      }
       for (let i = 0; i < rows.length; i += 5000) {
         const chunk = rows.slice(i, i + 5000);
         await client.query(
-          'INSERT INTO taxii_objects (collection, added, id, type, spec_version, version, version_key, body) SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])',
+          'INSERT INTO taxii_objects (collection, added, id, type, spec_version, version, version_key, body, is_last, is_first) SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[], $10::boolean[])',
           [
             collection,
             chunk.map((r) => String(r.added)),
@@ -173,6 +216,8 @@ export class PostgresStorage implements TaxiiStorage {
             chunk.map((r) => r.o.version),
             chunk.map((r) => r.o.versionKey),
             chunk.map((r) => r.o.body),
+            chunk.map((r) => flagsOf(r.o.id, r.o.versionKey).last),
+            chunk.map((r) => flagsOf(r.o.id, r.o.versionKey).first),
           ],
         );
       }
@@ -191,7 +236,7 @@ export class PostgresStorage implements TaxiiStorage {
       params.push(value);
       return `$${params.length}`;
     };
-    const where = filterSql(query, 'taxii_objects', param);
+    const where = filterSql(query, 'taxii_objects', param, true);
     params.push(query.limit + 1);
     const result = await this.#pool.query<Row>(
       `SELECT o.added, o.id, o.type, o.spec_version, o.version, o.version_key, o.body FROM taxii_objects o WHERE o.collection = $1 AND o.added > $2${where} ORDER BY o.added LIMIT $${params.length}`,
@@ -218,12 +263,31 @@ export class PostgresStorage implements TaxiiStorage {
       'taxii_objects',
       param,
     );
-    // The version rule is evaluated on the statement's snapshot, before any row goes.
-    const result = await this.#pool.query(
-      `DELETE FROM taxii_objects t USING (SELECT o.collection, o.added FROM taxii_objects o WHERE o.collection = $1 AND o.id = $2${where}) d WHERE t.collection = d.collection AND t.added = d.added`,
-      params,
-    );
-    return result.rowCount ?? 0;
+    return this.#transaction(async (client) => {
+      // Same lock as writers: flags are recomputed without a concurrent insert of this id.
+      await client.query('SELECT 1 FROM taxii_counters WHERE collection = $1 FOR UPDATE', [
+        collection,
+      ]);
+      // The version rule is evaluated on the statement's snapshot, before any row goes.
+      const result = await client.query(
+        `DELETE FROM taxii_objects t USING (SELECT o.collection, o.added FROM taxii_objects o WHERE o.collection = $1 AND o.id = $2${where}) d WHERE t.collection = d.collection AND t.added = d.added`,
+        params,
+      );
+      await client.query(
+        'UPDATE taxii_objects t SET is_last = t.version_key = m.max_key, is_first = t.version_key = m.min_key FROM (SELECT max(version_key) AS max_key, min(version_key) AS min_key FROM taxii_objects WHERE collection = $1 AND id = $2) m WHERE t.collection = $1 AND t.id = $2',
+        [collection, id],
+      );
+      return result.rowCount ?? 0;
+    });
+  }
+
+  /**
+   * Refreshes the planner's statistics (`ANALYZE`). Autovacuum does this on its own; call it
+   * after a bulk import so the first pages are planned as index scans straight away.
+   */
+  async analyze(): Promise<void> {
+    await this.ready();
+    await this.#pool.query('ANALYZE taxii_objects');
   }
 
   async putStatus(status: StoredStatus): Promise<void> {

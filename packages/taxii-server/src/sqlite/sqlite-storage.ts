@@ -200,6 +200,11 @@ export class SqliteStorage implements TaxiiStorage {
     return del.immediate();
   }
 
+  /** Refreshes the query planner's statistics (`ANALYZE`); useful after a bulk import. */
+  async analyze(): Promise<void> {
+    this.#db.exec('ANALYZE');
+  }
+
   async putStatus(status: StoredStatus): Promise<void> {
     this.#db
       .prepare(

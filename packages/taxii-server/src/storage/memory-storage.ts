@@ -78,18 +78,23 @@ export class MemoryStorage implements TaxiiStorage {
     const c = this.#collection(collection);
     const results: AddResult[] = [];
     // Synchronous from here on: nothing interleaves, so the batch is atomic.
-    const pending = new Map<string, StoredObject>();
     for (const o of objects) {
-      const existing =
-        pending.get(`${o.id}\u0000${o.versionKey}`) ??
-        c.byId.get(o.id)?.find((r) => r.versionKey === o.versionKey);
+      // byId is updated as we go, so duplicates inside the batch are found too.
+      const existing = c.byId.get(o.id)?.find((r) => r.versionKey === o.versionKey);
       if (existing) {
         results.push({ added: existing.added, inserted: false });
         continue;
       }
       c.lastAdded = nextAdded(c.lastAdded, this.#now());
-      const record: StoredObject = { ...o, added: c.lastAdded };
-      pending.set(`${o.id}\u0000${o.versionKey}`, record);
+      const record: StoredObject = {
+        id: o.id,
+        type: o.type,
+        specVersion: o.specVersion,
+        version: o.version,
+        versionKey: o.versionKey,
+        added: c.lastAdded,
+        body: o.body,
+      };
       c.byAdded.push(record);
       pushTo(c.byType, o.type, record);
       pushTo(c.byId, o.id, record);
