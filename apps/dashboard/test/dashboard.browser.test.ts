@@ -196,6 +196,43 @@ describe('TLP 2.0 page in Chromium', () => {
   });
 });
 
+describe('accessibility basics', () => {
+  it.each(['/', '/markings'])(
+    '%s has a language, one h1, no skipped heading level, captioned tables and named links',
+    async (path) => {
+      const page = await openPage(path);
+      const facts = await page.evaluate(() => {
+        const headings = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) =>
+          Number(h.tagName.slice(1)),
+        );
+        return {
+          lang: document.documentElement.lang,
+          h1: headings.filter((level) => level === 1).length,
+          skipped: headings.some((level, i) => i > 0 && level > (headings[i - 1] ?? 1) + 1),
+          uncaptioned: [...document.querySelectorAll('table')].filter(
+            (table) => !table.querySelector('caption')?.textContent?.trim(),
+          ).length,
+          unnamedLinks: [...document.querySelectorAll('a')].filter(
+            (a) => !a.textContent?.trim() && !a.getAttribute('aria-label'),
+          ).length,
+          skipTarget: document.querySelector('a.skip-link')?.getAttribute('href'),
+          main: document.querySelector('main')?.id,
+        };
+      });
+      expect(facts).toEqual({
+        lang: 'en',
+        h1: 1,
+        skipped: false,
+        uncaptioned: 0,
+        unnamedLinks: 0,
+        skipTarget: '#main',
+        main: 'main',
+      });
+      await page.close();
+    },
+  );
+});
+
 describe('hygiene', () => {
   it('logged no console errors or warnings in the browser', () => {
     expect(consoleProblems).toEqual([]);
