@@ -20,6 +20,7 @@ export type {
 } from './ast';
 export type { IpNetwork } from './cidr';
 export { isSubnetOf, parseIpNetwork } from './cidr';
+export { patternFromObservables } from './from-observables';
 export type {
   Correlation,
   IndexMatchOptions,
