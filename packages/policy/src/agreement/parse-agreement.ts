@@ -239,6 +239,15 @@ export function findContradictions(agreement: SharingAgreement): AgreementIssue[
     });
   }
   if (
+    agreement.retention &&
+    agreement.properties.deny.some((p) => p === 'valid_until' || p === 'indicator.valid_until')
+  ) {
+    issues.push({
+      path: 'properties.deny',
+      message: 'removes `valid_until`, but `retention` caps it',
+    });
+  }
+  if (
     agreement.providerAttribution === 'must' &&
     agreement.properties.deny.includes('created_by_ref')
   ) {

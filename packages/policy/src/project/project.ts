@@ -227,6 +227,7 @@ export function project(
     });
   }
 
+  const agreementMarking = agreementMarkingDefinition(a);
   // Victim identities first: their replacements are what references get rewritten to.
   for (const entry of entries) {
     const whole = entry.decision.redactions.find((r) => r.path === '');
@@ -237,8 +238,18 @@ export function project(
         ? pseudonymIdentity(key, victim, agreementTime)
         : generaliseIdentity(victim, locatedAt, countries, agreementTime);
     idMap.set(String(victim.id), String(replacement.id));
-    if (!replacements.has(String(replacement.id)))
-      replacements.set(String(replacement.id), replacement);
+    // The replacement derives from the victim's data, so it keeps the victim's markings
+    // (several victims of one class: all of them, so the most restrictive still wins).
+    const existing = replacements.get(String(replacement.id)) ?? replacement;
+    const refs = new Set<string>(
+      Array.isArray(existing.object_marking_refs) ? (existing.object_marking_refs as string[]) : [],
+    );
+    if (Array.isArray(victim.object_marking_refs)) {
+      for (const ref of victim.object_marking_refs) if (typeof ref === 'string') refs.add(ref);
+    }
+    refs.add(agreementMarking.id);
+    existing.object_marking_refs = [...refs].sort();
+    replacements.set(String(replacement.id), existing);
     entry.replacement = true;
     entry.object = replacements.get(String(replacement.id))!;
   }
@@ -277,7 +288,6 @@ export function project(
     return undefined;
   }
 
-  const agreementMarking = agreementMarkingDefinition(a);
   if (options.markObjects === 'all') {
     for (const entry of entries) {
       if (entry.replacement) continue;
@@ -343,7 +353,9 @@ export function project(
     output.push(entry.object as StixLikeObject);
   }
   for (const replacement of replacements.values()) {
-    if (present.has(String(replacement.id))) output.push(replacement as StixLikeObject);
+    if (!present.has(String(replacement.id))) continue;
+    collectMarkings(replacement, neededMarkings);
+    output.push(replacement as StixLikeObject);
   }
   const markingDefs: StixLikeObject[] = [];
   for (const id of [...neededMarkings].sort()) {
