@@ -3,6 +3,9 @@ export function linkSignals(signals: readonly (AbortSignal | undefined)[]): {
   signal: AbortSignal;
   dispose: () => void;
 } {
+  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  // One signal needs no linking; skipping the extra controller matters on hot paths.
+  if (present.length === 1) return { signal: present[0]!, dispose: () => {} };
   const controller = new AbortController();
   const cleanups: (() => void)[] = [];
   for (const signal of signals) {

@@ -11,7 +11,8 @@ export interface StixObject {
 }
 
 const TYPE_PATTERN = /^[a-z0-9][a-z0-9-]{0,249}$/;
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ID_PATTERN =
+  /^[a-z0-9-]{1,250}--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Checks the minimum every STIX 2.1 object needs to be stored and deduplicated: an object
@@ -29,8 +30,11 @@ export function checkStixObject(value: unknown, path: string): FeedIssue | undef
   const id = record.id;
   if (
     typeof id !== 'string' ||
-    !id.startsWith(`${type}--`) ||
-    !UUID_PATTERN.test(id.slice(type.length + 2))
+    !ID_PATTERN.test(id) ||
+    !id.startsWith(type) ||
+    id.charCodeAt(type.length) !== 45 /* - */ ||
+    id.charCodeAt(type.length + 1) !== 45 ||
+    id.length !== type.length + 38
   )
     return { path: `${path}.id`, message: `must be \`${type}--<uuid>\`` };
   if (record.modified !== undefined && typeof record.modified !== 'string')

@@ -49,7 +49,7 @@ export interface ObjectsOptions {
   onCursor?: (cursor: TaxiiCursor) => void | Promise<void>;
   /** Called for pages, skipped objects and protection against misbehaving servers. */
   onEvent?: (event: TaxiiStreamEvent) => void;
-  /** How many recent version keys are remembered to drop duplicates (default 20 000). */
+  /** How many recent version keys are remembered to drop duplicates (default 10 000). */
   dedupeWindow?: number;
   /** Stop after this many consecutive pages without a new object (default 3). */
   maxEmptyPages?: number;
@@ -91,7 +91,7 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
   /** Iterates page by page; each page holds only versions not delivered before. */
   async *pages(): AsyncGenerator<StixObject[], void, undefined> {
     const options = this.#options;
-    const window = new KeyWindow(options.dedupeWindow ?? 20_000);
+    const window = new KeyWindow(options.dedupeWindow ?? 10_000);
     const start = this.#cursor;
     for (const key of start.boundary ?? []) window.add(key);
     const baseFilters = options.filters ?? {};
@@ -260,16 +260,20 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
 /** Remembers the most recent `size` keys; older ones are forgotten so memory stays bounded. */
 class KeyWindow {
   readonly #keys = new Set<string>();
-  constructor(readonly size: number) {}
+  // A ring of insertion order: O(1) eviction (deleting from a Set's front is not O(1) in V8).
+  readonly #ring: (string | undefined)[];
+  #next = 0;
+  constructor(readonly size: number) {
+    this.#ring = new Array(Math.max(1, size));
+  }
   has(key: string): boolean {
     return this.#keys.has(key);
   }
   add(key: string): void {
+    const evicted = this.#ring[this.#next];
+    if (evicted !== undefined) this.#keys.delete(evicted);
+    this.#ring[this.#next] = key;
+    this.#next = (this.#next + 1) % this.#ring.length;
     this.#keys.add(key);
-    if (this.#keys.size > this.size) {
-      // Sets iterate in insertion order, so the first key is the oldest.
-      const oldest = this.#keys.values().next().value as string;
-      this.#keys.delete(oldest);
-    }
   }
 }
