@@ -1,8 +1,5 @@
-import { canonicalize, uuidV5 } from '@intelshare/stix';
+import { canonicalize, generateScoId, uuidV5 } from '@intelshare/stix';
 
-// STIX 2.1 §2.9: SCO ids are UUIDv5 in this namespace over the canonical JSON (RFC 8785)
-// of the type's id-contributing properties.
-const SCO_NAMESPACE = '00abedb4-aa42-466c-9c01-fed23315a9b7';
 // intelshare's own namespace for deterministic SDO ids derived from feed content.
 const FEED_NAMESPACE = '6a1b3e6e-7c1f-5d2c-9f3e-2b8f0c4a91d7';
 
@@ -13,7 +10,8 @@ const FEED_NAMESPACE = '6a1b3e6e-7c1f-5d2c-9f3e-2b8f0c4a91d7';
  * @param contributing - Its id-contributing properties, e.g. `{ value: '10.0.0.1' }`.
  */
 export function scoId(type: string, contributing: Record<string, unknown>): string {
-  return `${type}--${uuidV5(SCO_NAMESPACE, canonicalize(contributing))}`;
+  // STIX 2.1 §2.9 (one preferred hash for `hashes`, RFC 8785 JSON) lives in @intelshare/stix.
+  return generateScoId({ ...contributing, type });
 }
 
 /** A deterministic SDO id: the same `parts` always give the same id, so re-polls do not duplicate. */
