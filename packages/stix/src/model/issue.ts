@@ -51,11 +51,19 @@ export type StixIssueCode =
   | 'UPGRADED'
   | 'SCO_ID_MISMATCH';
 
+const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;
+const plainKeys = new Map<string, boolean>();
+
 /** Joins a JSON path and a key: `objects[3]` + `pattern` → `objects[3].pattern`. */
 export function joinPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
-  // Keys that are not plain identifiers are quoted so paths stay unambiguous.
-  const plain = /^[A-Za-z_$][\w$-]*$/.test(key);
+  // Keys that are not plain identifiers are quoted so paths stay unambiguous. The check is
+  // memoised because the same property names recur in every object (bounded: input keys).
+  let plain = plainKeys.get(key);
+  if (plain === undefined) {
+    plain = PLAIN_KEY.test(key);
+    if (plainKeys.size < 4096) plainKeys.set(key, plain);
+  }
   if (!plain) return `${parent}[${JSON.stringify(key)}]`;
   return parent === '' ? key : `${parent}.${key}`;
 }

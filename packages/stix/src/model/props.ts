@@ -244,17 +244,13 @@ export function ref(
     z.string().regex(IDENTIFIER_RE),
     (v, ctx, p, k) => {
       if (!checkStringValue(v, ctx, p, k)) return;
-      const sep = v.indexOf('--');
-      if (sep < 0 || !UUID_RE.test(v.slice(sep + 2)) || !TYPE_NAME_RE.test(v.slice(0, sep))) {
-        ctx.fail(
-          'INVALID_REF',
-          p,
-          k,
-          `\`${truncate(v)}\` is not a STIX identifier (\`type--UUID\`).`,
-        );
+      if (!IDENTIFIER_RE.test(v)) {
+        ctx.fail('INVALID_REF', p, k, `\`${truncate(v)}\` is not a STIX identifier (\`type--UUID\`).`);
         return;
       }
-      const type = v.slice(0, sep);
+      if (allowed === undefined && forbidden === undefined) return;
+      // `--` and a 36-character UUID end every identifier.
+      const type = v.slice(0, v.length - 38);
       if (forbidden?.has(type)) {
         ctx.fail('REF_TYPE_NOT_ALLOWED', p, k, `A reference here must not point at a \`${type}\`.`);
       } else if (allowed && !allowed.has(type)) {

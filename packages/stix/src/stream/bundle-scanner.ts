@@ -1,8 +1,10 @@
 /**
  * A purpose-built incremental scanner for STIX bundles: it finds the top-level `objects`
- * array (or a bare top-level array) and slices out each element's bytes, so one object at
- * a time is decoded. It tracks only nesting and strings; each element is then checked by
- * `JSON.parse`. Memory is bounded by the largest single element (capped by `maxBytes`).
+ * array (or a bare top-level array) and slices out each element's text, so one object at
+ * a time is parsed. It tracks only nesting and strings; each element is then checked by
+ * `JSON.parse`. It works on decoded text (the caller decodes UTF-8 in streaming mode), so
+ * string contents are skipped with the engine's native `indexOf`. Memory is bounded by the
+ * largest single element, capped by `maxChars` (UTF-16 code units).
  */
 
 const QUOTE = 34;
@@ -13,163 +15,167 @@ const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 const COMMA = 44;
 const COLON = 58;
+const BOM = 0xfeff;
 
-function isSpace(b: number): boolean {
-  return b === 32 || b === 10 || b === 13 || b === 9;
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
-/** A completed array element: its bytes, or `oversize` when it exceeded the limit. */
+/** A completed array element: its text, or undefined when it exceeded the limit. */
 export interface ScannedElement {
   index: number;
-  bytes: Uint8Array | undefined;
+  text: string | undefined;
   size: number;
 }
 
-/** Top-level bundle properties captured on the way (small values only). */
-export type BundleHeader = Record<string, string>;
+// States of the top-level walk (plain numbers: a hot switch).
+const START = 0;
+const KEY_WAIT = 1;
+const KEY = 2;
+const COLON_WAIT = 3;
+const VALUE_WAIT = 4;
+const SKIP_VALUE = 5;
+const ARRAY_WAIT = 6;
+const ELEMENT = 7;
+const DONE = 8;
 
-enum State {
-  Start,
-  KeyWait,
-  Key,
-  Colon,
-  ValueWait,
-  SkipValue,
-  ArrayWait,
-  Element,
-  AfterArray,
-  Done,
-}
+/** Bundle-level values other than `objects` are kept only when this small. */
+const MAX_HEADER_CHARS = 4096;
 
-const MAX_CAPTURE = 4096;
-
-/** Thrown inside the scanner for structural errors; the stream turns it into an issue. */
+/** A structural error in the input; the stream turns it into an `INVALID_JSON` issue. */
 export class ScanError extends Error {}
 
 export class BundleScanner {
-  /** 'array' for a bare top-level array, 'bundle' for an object with `objects`. */
+  /** `array` for a bare top-level array, `bundle` for an object with `objects`. */
   kind: 'array' | 'bundle' | undefined;
-  readonly header: BundleHeader = Object.create(null);
-  #state = State.Start;
+  /** Raw JSON text of small top-level bundle properties (`type`, `id`, `spec_version`). */
+  readonly header: Record<string, string> = Object.create(null);
+  #state = START;
   #index = 0;
-  // Value scanning (elements and skipped values)
   #depth = 0;
   #inString = false;
   #escaped = false;
   #scalar = false;
-  #parts: Uint8Array[] = [];
+  #parts: string[] = [];
   #size = 0;
   #oversize = false;
-  #key: number[] = [];
-  #currentKey = '';
-  #capture = false;
-  readonly #maxBytes: number;
-  readonly #decoder = new TextDecoder();
+  #key = '';
+  #limit = 0;
+  /** Index of the next backslash in `#backslashChunk` (-1: none left, -2: not searched yet). */
+  #backslash = -2;
+  #backslashChunk = -1;
+  #chunkSerial = 0;
+  readonly #maxChars: number;
 
-  constructor(maxBytes: number) {
-    this.#maxBytes = maxBytes;
+  constructor(maxChars: number) {
+    this.#maxChars = maxChars;
   }
 
-  /** Feeds a chunk; returns the elements it completed. */
-  push(chunk: Uint8Array): ScannedElement[] {
+  /** Feeds decoded text; returns the elements it completed. */
+  push(chunk: string): ScannedElement[] {
     const out: ScannedElement[] = [];
-    let i = 0;
+    this.#chunkSerial++;
     const n = chunk.length;
+    let i = 0;
     while (i < n) {
-      const b = chunk[i]!;
+      const c = chunk.charCodeAt(i);
       switch (this.#state) {
-        case State.Start:
-          if (isSpace(b) || b === 0xef || b === 0xbb || b === 0xbf) i++;
-          else if (b === OPEN_BRACKET) {
+        case START:
+          if (isSpace(c) || c === BOM) i++;
+          else if (c === OPEN_BRACKET) {
             this.kind = 'array';
-            this.#state = State.ArrayWait;
+            this.#state = ARRAY_WAIT;
             i++;
-          } else if (b === OPEN_BRACE) {
+          } else if (c === OPEN_BRACE) {
             this.kind = 'bundle';
-            this.#state = State.KeyWait;
+            this.#state = KEY_WAIT;
             i++;
           } else throw new ScanError('Input must start with `{` or `[`.');
           break;
-        case State.KeyWait:
-          if (isSpace(b) || b === COMMA) i++;
-          else if (b === QUOTE) {
-            this.#key = [];
+        case KEY_WAIT:
+          if (isSpace(c) || c === COMMA) i++;
+          else if (c === QUOTE) {
+            this.#key = '';
             this.#escaped = false;
-            this.#state = State.Key;
+            this.#state = KEY;
             i++;
-          } else if (b === CLOSE_BRACE) {
-            this.#state = State.Done;
+          } else if (c === CLOSE_BRACE) {
+            this.#state = DONE;
             i++;
-          } else
-            throw new ScanError(
-              `Unexpected byte ${JSON.stringify(String.fromCharCode(b))} where a bundle key was expected.`,
-            );
+          } else throw new ScanError('Expected a bundle property name.');
           break;
-        case State.Key:
-          if (this.#escaped) this.#escaped = false;
-          else if (b === BACKSLASH) this.#escaped = true;
-          else if (b === QUOTE) {
-            this.#currentKey = this.#decoder.decode(new Uint8Array(this.#key));
-            this.#state = State.Colon;
-            i++;
-            break;
+        case KEY: {
+          // Keys are read raw (escapes kept); only `objects` matters and it has none.
+          let j = i;
+          while (j < n) {
+            const k = chunk.charCodeAt(j);
+            if (this.#escaped) this.#escaped = false;
+            else if (k === BACKSLASH) this.#escaped = true;
+            else if (k === QUOTE) break;
+            j++;
           }
-          if (this.#key.length > 1024) throw new ScanError('Bundle key is too long.');
-          this.#key.push(b);
-          i++;
+          this.#key += chunk.slice(i, j);
+          if (this.#key.length > 1024) throw new ScanError('Bundle property name is too long.');
+          if (j < n) {
+            this.#state = COLON_WAIT;
+            j++;
+          }
+          i = j;
           break;
-        case State.Colon:
-          if (isSpace(b)) i++;
-          else if (b === COLON) {
-            this.#state = State.ValueWait;
+        }
+        case COLON_WAIT:
+          if (isSpace(c)) i++;
+          else if (c === COLON) {
+            this.#state = VALUE_WAIT;
             i++;
-          } else throw new ScanError('Expected `:` after a bundle key.');
+          } else throw new ScanError('Expected `:` after a bundle property name.');
           break;
-        case State.ValueWait:
-          if (isSpace(b)) i++;
-          else if (this.#currentKey === 'objects' && b === OPEN_BRACKET) {
-            this.#state = State.ArrayWait;
+        case VALUE_WAIT:
+          if (isSpace(c)) i++;
+          else if (this.#key === 'objects' && c === OPEN_BRACKET) {
+            this.#state = ARRAY_WAIT;
             i++;
           } else {
-            this.#beginValue(b);
-            this.#capture = true;
-            this.#state = State.SkipValue;
+            this.#begin(c, MAX_HEADER_CHARS);
+            this.#state = SKIP_VALUE;
           }
           break;
-        case State.ArrayWait:
-          if (isSpace(b) || b === COMMA) i++;
-          else if (b === CLOSE_BRACKET) {
-            this.#state = this.kind === 'array' ? State.Done : State.KeyWait;
+        case ARRAY_WAIT:
+          if (isSpace(c) || c === COMMA) i++;
+          else if (c === CLOSE_BRACKET) {
+            this.#state = this.kind === 'array' ? DONE : KEY_WAIT;
             i++;
           } else {
-            this.#beginValue(b);
-            this.#capture = false;
-            this.#state = State.Element;
+            this.#begin(c, this.#maxChars);
+            this.#state = ELEMENT;
           }
           break;
-        case State.Element:
-        case State.SkipValue: {
-          const start = i;
+        case ELEMENT:
+        case SKIP_VALUE: {
           const end = this.#scan(chunk, i);
           const stop = end < 0 ? n : end;
-          this.#collect(chunk.subarray(start, stop));
+          this.#collect(chunk, i, stop);
           i = stop;
           if (end >= 0) {
-            if (this.#state === State.Element) {
-              out.push(this.#finishElement());
-              this.#state = State.ArrayWait;
+            if (this.#state === ELEMENT) {
+              out.push({
+                index: this.#index++,
+                text: this.#oversize ? undefined : this.#join(),
+                size: this.#size,
+              });
+              this.#state = ARRAY_WAIT;
             } else {
-              this.#finishSkipped();
-              this.#state = State.KeyWait;
+              if (!this.#oversize && this.#key !== '__proto__')
+                this.header[this.#key] = this.#join();
+              this.#state = KEY_WAIT;
             }
+            this.#parts = [];
           }
           break;
         }
-        case State.AfterArray:
-        case State.Done:
-          if (isSpace(b)) i++;
+        default:
+          if (isSpace(c)) i++;
           else throw new ScanError('Unexpected content after the end of the input.');
-          break;
       }
     }
     return out;
@@ -177,55 +183,86 @@ export class BundleScanner {
 
   /** Signals the end of input; throws when the input stopped mid-way. */
   end(): void {
-    if (this.#state === State.Element && this.#scalar && this.#depth === 0)
-      throw new ScanError('Unexpected end of input inside the `objects` array.');
-    if (this.#state !== State.Done) throw new ScanError('Unexpected end of input.');
+    if (this.#state !== DONE) throw new ScanError('Unexpected end of input.');
   }
 
-  #beginValue(b: number): void {
+  #begin(c: number, limit: number): void {
+    // A value cannot start with a closing or separating character (this also guarantees
+    // that every value consumes input, so the scan always advances).
+    if (c === CLOSE_BRACE || c === CLOSE_BRACKET || c === COMMA || c === COLON) {
+      throw new ScanError(`Unexpected \`${String.fromCharCode(c)}\` where a value was expected.`);
+    }
     this.#depth = 0;
     this.#inString = false;
     this.#escaped = false;
-    this.#scalar = b !== OPEN_BRACE && b !== OPEN_BRACKET && b !== QUOTE;
+    this.#scalar = c !== OPEN_BRACE && c !== OPEN_BRACKET && c !== QUOTE;
     this.#parts = [];
     this.#size = 0;
     this.#oversize = false;
+    this.#limit = limit;
   }
 
   /** Scans a value from `i`; returns the index just past its end, or -1 when it continues. */
-  #scan(chunk: Uint8Array, i: number): number {
+  #scan(chunk: string, i: number): number {
     const n = chunk.length;
     if (this.#scalar) {
       for (; i < n; i++) {
-        const b = chunk[i]!;
-        if (b === COMMA || b === CLOSE_BRACE || b === CLOSE_BRACKET || isSpace(b)) return i;
+        const c = chunk.charCodeAt(i);
+        if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || isSpace(c)) return i;
       }
       return -1;
     }
     let depth = this.#depth;
     let inString = this.#inString;
     let escaped = this.#escaped;
-    for (; i < n; i++) {
-      const b = chunk[i]!;
+    // Chunks are told apart by a serial number: equal text in two chunks is not one chunk.
+    if (this.#backslashChunk !== this.#chunkSerial) {
+      this.#backslashChunk = this.#chunkSerial;
+      this.#backslash = -2;
+    }
+    let backslash = this.#backslash;
+    while (i < n) {
       if (inString) {
-        if (escaped) escaped = false;
-        else if (b === BACKSLASH) escaped = true;
-        else if (b === QUOTE) {
-          inString = false;
-          if (depth === 0) {
-            this.#depth = depth;
-            this.#inString = false;
-            return i + 1;
-          }
+        if (escaped) {
+          escaped = false;
+          i++;
+          continue;
         }
-      } else if (b === QUOTE) inString = true;
-      else if (b === OPEN_BRACE || b === OPEN_BRACKET) depth++;
-      else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+        // String contents are most of a STIX object: jump over them natively.
+        const quote = chunk.indexOf('"', i);
+        // The next backslash is searched once per position passed, not once per string
+        // (searching every time would scan to the chunk end for each string: quadratic).
+        if (backslash !== -1 && backslash < i) backslash = chunk.indexOf('\\', i);
+        if (backslash !== -1 && (quote === -1 || backslash < quote)) {
+          escaped = true;
+          i = backslash + 1;
+          continue;
+        }
+        if (quote === -1) {
+          i = n;
+          break;
+        }
+        inString = false;
+        i = quote + 1;
+        if (depth === 0) {
+          this.#inString = false;
+          this.#escaped = false;
+          this.#backslash = backslash;
+          return i;
+        }
+        continue;
+      }
+      const c = chunk.charCodeAt(i);
+      i++;
+      if (c === QUOTE) inString = true;
+      else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         depth--;
         if (depth === 0) {
           this.#depth = 0;
           this.#inString = false;
-          return i + 1;
+          this.#backslash = backslash;
+          return i;
         }
         if (depth < 0) throw new ScanError('Unbalanced brackets.');
       }
@@ -233,46 +270,22 @@ export class BundleScanner {
     this.#depth = depth;
     this.#inString = inString;
     this.#escaped = escaped;
+    this.#backslash = backslash;
     return -1;
   }
 
-  #collect(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    this.#size += bytes.length;
-    const limit = this.#capture ? MAX_CAPTURE : this.#maxBytes;
-    if (this.#size > limit) {
+  #collect(chunk: string, start: number, stop: number): void {
+    if (stop <= start) return;
+    this.#size += stop - start;
+    if (this.#size > this.#limit) {
       this.#oversize = true;
       this.#parts = [];
       return;
     }
-    if (!this.#oversize) this.#parts.push(bytes.slice());
+    if (!this.#oversize) this.#parts.push(chunk.slice(start, stop));
   }
 
-  #join(): Uint8Array {
-    if (this.#parts.length === 1) return this.#parts[0]!;
-    const all = new Uint8Array(this.#size);
-    let offset = 0;
-    for (const part of this.#parts) {
-      all.set(part, offset);
-      offset += part.length;
-    }
-    return all;
-  }
-
-  #finishElement(): ScannedElement {
-    const element: ScannedElement = {
-      index: this.#index++,
-      bytes: this.#oversize ? undefined : this.#join(),
-      size: this.#size,
-    };
-    this.#parts = [];
-    return element;
-  }
-
-  #finishSkipped(): void {
-    if (!this.#oversize && this.#currentKey !== '__proto__') {
-      this.header[this.#currentKey] = this.#decoder.decode(this.#join());
-    }
-    this.#parts = [];
+  #join(): string {
+    return this.#parts.length === 1 ? this.#parts[0]! : this.#parts.join('');
   }
 }

@@ -6,7 +6,7 @@ import type { ParseStixOptions } from '../parse/parse-stix';
 import { looksLikeStix20, upgradeObject } from '../parse/upgrade';
 import { ValidationContext } from '../validate/context';
 import { assertOptions, validateInto } from '../validate/validate-object';
-import { BundleScanner, ScanError } from './bundle-scanner';
+import { BundleScanner, ScanError, type ScannedElement } from './bundle-scanner';
 
 /** One element of a streamed bundle. */
 export interface StreamedStixObject {
@@ -56,62 +56,79 @@ export async function* parseStixStream(
   const upgrade = options.upgrade !== false;
   const scanner = new BundleScanner(maxObjectBytes);
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  let lastIndex = -1;
+  let next = 0;
+  let failure: string | undefined;
+  const handle = (element: ScannedElement): StreamedStixObject => {
+    next = element.index + 1;
+    const ctx = new ValidationContext(options);
+    const path = joinPath(scanner.kind === 'array' ? '' : 'objects', element.index);
+    let object: StixObject | undefined;
+    if (element.text === undefined) {
+      ctx.fatal(
+        'LIMIT_EXCEEDED',
+        path,
+        null,
+        `Object of ${element.size} characters exceeds \`limits.maxBytes\` (${maxObjectBytes}).`,
+      );
+    } else {
+      let value: unknown;
+      try {
+        value = JSON.parse(element.text);
+      } catch (error) {
+        ctx.fatal(
+          'INVALID_JSON',
+          path,
+          null,
+          `Object is not valid JSON: ${(error as Error).message}`,
+        );
+      }
+      if (value !== undefined) {
+        if (
+          upgrade &&
+          isPlainObject(value) &&
+          (scanner.header.spec_version === '"2.0"' || looksLikeStix20(value))
+        ) {
+          value = upgradeObject(value);
+        }
+        if (validateInto(value, ctx, path)) object = value as StixObject;
+      }
+    }
+    return { index: element.index, object, issues: ctx.issues };
+  };
   try {
     for await (const chunk of iterable) {
       if (!(chunk instanceof Uint8Array))
         throw new TypeError('`source` must yield Uint8Array chunks.');
-      for (const element of scanner.push(chunk)) {
-        lastIndex = element.index;
-        const ctx = new ValidationContext(options);
-        const path = joinPath(scanner.kind === 'array' ? '' : 'objects', element.index);
-        let object: StixObject | undefined;
-        if (element.bytes === undefined) {
-          ctx.fatal(
-            'LIMIT_EXCEEDED',
-            path,
-            null,
-            `Object of ${element.size} bytes exceeds \`limits.maxBytes\` (${maxObjectBytes}).`,
-          );
-        } else {
-          let value: unknown;
-          try {
-            value = JSON.parse(decoder.decode(element.bytes));
-          } catch (error) {
-            ctx.fatal(
-              'INVALID_JSON',
-              path,
-              null,
-              `Object is not valid JSON: ${(error as Error).message}`,
-            );
-          }
-          if (value !== undefined) {
-            const is20 =
-              scanner.header.spec_version === '"2.0"' ||
-              (isPlainObject(value) && looksLikeStix20(value));
-            if (is20 && upgrade && isPlainObject(value)) value = upgradeObject(value);
-            if (validateInto(value, ctx, path)) object = value as StixObject;
-          }
-        }
-        yield { index: element.index, object, issues: ctx.issues };
+      let text: string;
+      try {
+        text = decoder.decode(chunk, { stream: true });
+      } catch {
+        failure = 'Input is not valid UTF-8.';
+        break;
       }
+      for (const element of scanner.push(text)) yield handle(element);
     }
-    scanner.end();
+    if (failure === undefined) {
+      for (const element of scanner.push(decoder.decode())) yield handle(element);
+      scanner.end();
+    }
   } catch (error) {
     if (error instanceof TypeError) throw error;
-    const message =
+    failure =
       error instanceof ScanError
         ? error.message
         : `Input could not be read: ${(error as Error).message}`;
+  }
+  if (failure !== undefined) {
     yield {
-      index: lastIndex + 1,
+      index: next,
       object: undefined,
       issues: [
         {
           severity: 'error',
           code: 'INVALID_JSON',
           path: scanner.kind === 'bundle' ? 'objects' : '',
-          message,
+          message: failure,
         },
       ],
     };

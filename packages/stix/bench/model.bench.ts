@@ -1,0 +1,62 @@
+// Parse + validate throughput of parseStix against plain JSON.parse of the same bytes, on
+// both ATT&CK 2.1 bundles and a generated 100k-object bundle. Target (issue #3): >= 0.3x.
+import { runBenchSuite } from '@intelshare/bench';
+import { readFixture } from '@intelshare/fixtures';
+import { parseStix } from '../src/index';
+import { STIX_TYPES } from '../src/model/schemas';
+import { StixGenerator } from '../test/support/generate-bundle';
+
+const TARGET = 0.3;
+
+for (const file of [
+  'attack/attack-stix-data/ics-attack-18.1.json',
+  'attack/attack-stix-data/mobile-attack-17.1.json',
+]) {
+  const text = readFixture(file);
+  const bytes = Buffer.byteLength(text);
+  const items = (JSON.parse(text) as { objects: unknown[] }).objects.length;
+  const name = file.includes('ics') ? 'stix-model-attack-ics' : 'stix-model-attack-mobile';
+  await runBenchSuite({
+    name,
+    description: `parseStix (strict, allowCustom) on ${file}`,
+    baseline: { name: 'JSON.parse', run: () => JSON.parse(text), bytes, items },
+    cases: [
+      { name: 'parseStix', run: () => parseStix(text, { allowCustom: true }), bytes, items },
+      {
+        // Why the hand-written validator exists: zod safeParse of every typed object.
+        name: 'JSON.parse + zod safeParse per object',
+        run: () => {
+          for (const object of (JSON.parse(text) as { objects: { type: string }[] }).objects)
+            STIX_TYPES.get(object.type)?.schema.safeParse(object);
+        },
+        bytes,
+        items,
+      },
+    ],
+    extra: { file, bytes, objects: items, targetRatio: TARGET },
+  });
+}
+
+const COUNT = 100_000;
+const generated = new StixGenerator(1).bundleText(COUNT);
+const generatedBytes = Buffer.byteLength(generated);
+const check = parseStix(generated);
+if (!check.valid || check.objects.length !== COUNT)
+  throw new Error('The generated bundle must be valid.');
+
+await runBenchSuite({
+  name: 'stix-model-generated-100k',
+  description: `parseStix (strict) on a generated ${COUNT}-object bundle`,
+  baseline: {
+    name: 'JSON.parse',
+    run: () => JSON.parse(generated),
+    bytes: generatedBytes,
+    items: COUNT,
+  },
+  cases: [
+    { name: 'parseStix', run: () => parseStix(generated), bytes: generatedBytes, items: COUNT },
+  ],
+  iterations: 3,
+  time: 500,
+  extra: { objects: COUNT, bytes: generatedBytes, seed: 1, targetRatio: TARGET },
+});
