@@ -195,8 +195,10 @@ describe('intelshare validate', () => {
   it('streams a 128 MB bundle from stdin in bounded memory', async () => {
     const megabytes = 128;
     const expected = await countGenerated(megabytes);
+    // A 64 MB heap: holding the input whole (as JSON text or parsed) would run out of memory.
     const result = await runCli(['validate', '--json', '-'], {
       stdin: generateBundle(megabytes),
+      env: { NODE_OPTIONS: '--max-old-space-size=64' },
       timeoutMs: 120_000,
     });
     expect(result.stderr).toBe('');

@@ -1,13 +1,49 @@
 import type { Command } from '../command';
-import { idCommand } from './id';
-import { serveCommand } from './serve';
-import { taxiiCommand } from './taxii/index';
-import { validateCommand } from './validate';
+import type { Context } from '../context';
+import type { ExitCode } from '../exit-codes';
+
+type Runner = { run(argv: readonly string[], ctx: Context): Promise<ExitCode> };
+
+/**
+ * Declares a command whose code is loaded only when it runs: `intelshare validate` never
+ * loads the TAXII client or server, which keeps start-up fast and one package's problem
+ * from breaking every command.
+ */
+function lazy(
+  name: string,
+  summary: string,
+  load: () => Promise<Runner>,
+  subcommands?: readonly string[],
+): Command {
+  return {
+    name,
+    summary,
+    ...(subcommands ? { subcommands } : {}),
+    run: async (argv, ctx) => (await load()).run(argv, ctx),
+  };
+}
 
 /** Every shipped subcommand, in the order `intelshare --help` lists them. */
 export const COMMANDS: readonly Command[] = [
-  validateCommand,
-  idCommand,
-  taxiiCommand,
-  serveCommand,
+  lazy(
+    'validate',
+    'Check STIX 2.1 / 2.0 files against the specification.',
+    () => import('./validate'),
+  ),
+  lazy('id', 'Compute deterministic ids for the SCOs in a file.', () => import('./id')),
+  lazy(
+    'share',
+    'Preview what a partner receives under a sharing agreement.',
+    () => import('./share'),
+  ),
+  lazy('taxii', 'Discover, list and pull TAXII 2.1 collections.', () => import('./taxii/index'), [
+    'discover',
+    'collections',
+    'pull',
+  ]),
+  lazy(
+    'serve',
+    'Run a TAXII 2.1 server (--demo: with bundled public data).',
+    () => import('./serve'),
+  ),
 ];

@@ -12,7 +12,7 @@ import {
 } from '@intelshare/taxii-server';
 import { type RunningServer, serve } from '@intelshare/taxii-server/node';
 import { HELP_OPTION, integerOption, JSON_OPTION, parseCommandArgs } from '../args';
-import { type Command, printHelpIfAsked } from '../command';
+import { printHelpIfAsked } from '../command';
 import type { Context } from '../context';
 import { ioError, usageError } from '../errors/cli-error';
 import { EXIT_CODES, type ExitCode } from '../exit-codes';
@@ -45,23 +45,20 @@ export const DEMO_COLLECTION_ID = '3f6b5f7a-2c1e-4f8e-9a7d-6c0d1e2b4a55';
 const DEMO_API_ROOT = 'demo';
 const DEMO_USER = 'demo';
 
-export const serveCommand: Command = {
-  name: 'serve',
-  summary: 'Run a TAXII 2.1 server (--demo: with bundled public data).',
-  async run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs('serve', argv, {
-      ...HELP_OPTION,
-      ...JSON_OPTION,
-      demo: { type: 'boolean' },
-      port: { type: 'string', short: 'p' },
-    });
-    if (await printHelpIfAsked(values, HELP, ctx)) return EXIT_CODES.ok;
-    if (positionals.length > 0) throw usageError('`intelshare serve` takes no file arguments');
-    if (values.demo !== true) throw usageError('give `--demo`; run `intelshare serve --help`');
-    const port = integerOption('port', values.port, { min: 0, max: 65_535 }) ?? 0;
-    return serveDemo(port, values.json === true, ctx);
-  },
-};
+/** Runs the command with the arguments after its name. */
+export async function run(argv: readonly string[], ctx: Context): Promise<ExitCode> {
+  const { values, positionals } = parseCommandArgs('serve', argv, {
+    ...HELP_OPTION,
+    ...JSON_OPTION,
+    demo: { type: 'boolean' },
+    port: { type: 'string', short: 'p' },
+  });
+  if (await printHelpIfAsked(values, HELP, ctx)) return EXIT_CODES.ok;
+  if (positionals.length > 0) throw usageError('`intelshare serve` takes no file arguments');
+  if (values.demo !== true) throw usageError('give `--demo`; run `intelshare serve --help`');
+  const port = integerOption('port', values.port, { min: 0, max: 65_535 }) ?? 0;
+  return serveDemo(port, values.json === true, ctx);
+}
 
 async function serveDemo(port: number, json: boolean, ctx: Context): Promise<ExitCode> {
   const password = randomBytes(18).toString('base64url');

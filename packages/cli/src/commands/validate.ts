@@ -6,7 +6,7 @@ import {
   JSON_OPTION,
   parseCommandArgs,
 } from '../args';
-import { type Command, printHelpIfAsked } from '../command';
+import { printHelpIfAsked } from '../command';
 import type { Context } from '../context';
 import { CliError, usageError } from '../errors/cli-error';
 import { EXIT_CODES, type ExitCode } from '../exit-codes';
@@ -44,57 +44,52 @@ interface FileReport {
   issues: StixIssue[];
 }
 
-export const validateCommand: Command = {
-  name: 'validate',
-  summary: 'Check STIX 2.1 / 2.0 files against the specification.',
-  async run(argv, ctx) {
-    const { values, positionals } = parseCommandArgs('validate', argv, {
-      ...HELP_OPTION,
-      ...JSON_OPTION,
-      ...ALLOW_CUSTOM_OPTION,
-      strict: { type: 'boolean' },
-      lenient: { type: 'boolean' },
-      'max-issues': { type: 'string' },
-    });
-    if (await printHelpIfAsked(values, HELP, ctx)) return EXIT_CODES.ok;
-    if (positionals.length === 0) {
-      throw usageError(
-        'give at least one FILE (or `-` for stdin); run `intelshare validate --help`',
-      );
-    }
-    if (values.strict && values.lenient)
-      throw usageError('`--strict` and `--lenient` exclude each other');
-    if (positionals.filter((file) => file === '-').length > 1) {
-      throw usageError('stdin (`-`) can be read only once');
-    }
-    const maxIssues =
-      integerOption('max-issues', values['max-issues'], { min: 0, max: 10_000_000 }) ?? 1000;
-    const options = {
-      mode: values.lenient ? ('lenient' as const) : ('strict' as const),
-      allowCustom: values['allow-custom'] === true,
-      warningsFail: values.strict === true,
-      maxIssues,
-    };
+/** Runs the command with the arguments after its name. */
+export async function run(argv: readonly string[], ctx: Context): Promise<ExitCode> {
+  const { values, positionals } = parseCommandArgs('validate', argv, {
+    ...HELP_OPTION,
+    ...JSON_OPTION,
+    ...ALLOW_CUSTOM_OPTION,
+    strict: { type: 'boolean' },
+    lenient: { type: 'boolean' },
+    'max-issues': { type: 'string' },
+  });
+  if (await printHelpIfAsked(values, HELP, ctx)) return EXIT_CODES.ok;
+  if (positionals.length === 0) {
+    throw usageError('give at least one FILE (or `-` for stdin); run `intelshare validate --help`');
+  }
+  if (values.strict && values.lenient)
+    throw usageError('`--strict` and `--lenient` exclude each other');
+  if (positionals.filter((file) => file === '-').length > 1) {
+    throw usageError('stdin (`-`) can be read only once');
+  }
+  const maxIssues =
+    integerOption('max-issues', values['max-issues'], { min: 0, max: 10_000_000 }) ?? 1000;
+  const options = {
+    mode: values.lenient ? ('lenient' as const) : ('strict' as const),
+    allowCustom: values['allow-custom'] === true,
+    warningsFail: values.strict === true,
+    maxIssues,
+  };
 
-    let exitCode: ExitCode = EXIT_CODES.ok;
-    for (const file of positionals) {
-      let report: FileReport;
-      try {
-        report = await validateFile(file, options, ctx);
-      } catch (error) {
-        // One unreadable file does not hide the verdict on the others.
-        if (!(error instanceof CliError) || error.exitCode !== EXIT_CODES.io) throw error;
-        await ctx.err(`intelshare validate: ${error.message}.\n`);
-        exitCode = EXIT_CODES.io;
-        continue;
-      }
-      if (!report.valid && exitCode === EXIT_CODES.ok) exitCode = EXIT_CODES.invalid;
-      if (values.json) await printJson(ctx, report);
-      else await printHuman(report, ctx);
+  let exitCode: ExitCode = EXIT_CODES.ok;
+  for (const file of positionals) {
+    let report: FileReport;
+    try {
+      report = await validateFile(file, options, ctx);
+    } catch (error) {
+      // One unreadable file does not hide the verdict on the others.
+      if (!(error instanceof CliError) || error.exitCode !== EXIT_CODES.io) throw error;
+      await ctx.err(`intelshare validate: ${error.message}.\n`);
+      exitCode = EXIT_CODES.io;
+      continue;
     }
-    return exitCode;
-  },
-};
+    if (!report.valid && exitCode === EXIT_CODES.ok) exitCode = EXIT_CODES.invalid;
+    if (values.json) await printJson(ctx, report);
+    else await printHuman(report, ctx);
+  }
+  return exitCode;
+}
 
 interface ValidateOptions {
   mode: 'strict' | 'lenient';

@@ -1,4 +1,3 @@
-import type { Command } from '../../command';
 import type { Context } from '../../context';
 import { usageError } from '../../errors/cli-error';
 import { EXIT_CODES, type ExitCode } from '../../exit-codes';
@@ -27,24 +26,20 @@ Example:
   intelshare taxii collections https://taxii.example.org/api1/ --user alice --password s3cret
 `;
 
-export const taxiiCommand: Command = {
-  name: 'taxii',
-  summary: 'Discover, list and pull TAXII 2.1 collections.',
-  subcommands: Object.keys(SUBCOMMANDS),
-  async run(argv, ctx) {
-    const [sub, ...rest] = argv;
-    if (sub === undefined) {
-      await ctx.err(HELP);
-      return EXIT_CODES.usage;
-    }
-    if (sub === '--help' || sub === '-h') {
-      await ctx.out(HELP);
-      return EXIT_CODES.ok;
-    }
-    const run = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
-    if (run === undefined) {
-      throw usageError(`unknown subcommand \`${sub}\`; run \`intelshare taxii --help\``);
-    }
-    return run(rest, ctx);
-  },
-};
+/** Runs `intelshare taxii <subcommand> ...`. */
+export async function run(argv: readonly string[], ctx: Context): Promise<ExitCode> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined) {
+    await ctx.err(HELP);
+    return EXIT_CODES.usage;
+  }
+  if (sub === '--help' || sub === '-h') {
+    await ctx.out(HELP);
+    return EXIT_CODES.ok;
+  }
+  const subcommand = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
+  if (subcommand === undefined) {
+    throw usageError(`unknown subcommand \`${sub}\`; run \`intelshare taxii --help\``);
+  }
+  return subcommand(rest, ctx);
+}
