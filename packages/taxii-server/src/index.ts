@@ -28,3 +28,5 @@ export type {
   TaxiiStorage,
   VersionSelector,
 } from './storage/taxii-storage';
+export type { PolicyViewOptions } from './views/policy-view';
+export { policyView } from './views/policy-view';

@@ -30,6 +30,7 @@ async function config(): Promise<TaxiiServerConfig> {
     defaultApiRoot: 'api',
     cursorSecret: 'conformance-secret-0123456789',
     storage: new MemoryStorage(),
+    allowCustomContent: true,
     auth: {
       apiKeys: [
         { principal: 'alice', hash: await hashApiKey('alice-key-0123456789abcdef') },
@@ -284,6 +285,33 @@ describe('adding objects and status (TAXII 2.1 §5.4, §4.3)', () => {
     await expectError(await post('/api/collections/shared/objects/', { objects: [] }, BOB), 403);
     await expectError(await post('/api/collections/bob-view/objects/', { objects: [] }, BOB), 403);
     await expectError(await post('/api/collections/bob-only/objects/', { objects: [] }), 404);
+  });
+
+  it('validates every object with @intelshare/stix and names where it fails', async () => {
+    const { pattern: _pattern, ...noPattern } = indicator(600);
+    const status = await expectOk(
+      await post('/api/collections/alice-only/objects/', {
+        objects: [noPattern, { ...indicator(601), valid_until: '2020-01-01T00:00:00Z' }],
+      }),
+      202,
+    );
+    expect(status.success_count).toBe(0);
+    expect(status.failures[0].message).toMatch(/^objects\[0\]\.pattern: /);
+    expect(status.failures[1].message).toMatch(/^objects\[1\]\.valid_until: /);
+    // custom content is refused unless the server allows it
+    const strict = createTaxiiHandler({ ...(await config()), allowCustomContent: false });
+    const response = await strict(
+      new Request('http://127.0.0.1/api/collections/alice-only/objects/', {
+        method: 'POST',
+        headers: { ...ALICE, 'content-type': TAXII },
+        body: JSON.stringify({
+          objects: [{ ...indicator(602), x_internal: 'yes' }, indicator(603)],
+        }),
+      }),
+    );
+    const body = await expectOk(response, 202);
+    expect([body.success_count, body.failure_count]).toEqual([1, 1]);
+    expect(body.failures[0].message).toMatch(/^objects\[0\]\.x_internal: /);
   });
 
   it('refuses prototype-polluting keys', async () => {

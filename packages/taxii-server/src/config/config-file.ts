@@ -1,7 +1,9 @@
+import { type AuditLog, parseAgreement, type Recipient } from '@intelshare/policy';
 import { IntelshareError } from '@intelshare/stix';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { TaxiiStorage } from '../storage/taxii-storage';
+import { policyView } from '../views/policy-view';
 import {
   authSchema,
   type CollectionView,
@@ -16,8 +18,8 @@ export const viewFileSchema = z.strictObject({
   source: z.string().min(1),
   /** Key into the file's `agreements`. */
   agreement: z.string().min(1),
-  /** The recipient identity (a STIX `identity--…` id or a name the agreement uses). */
-  recipient: z.string().min(1),
+  /** The recipient: its STIX `identity--…` id, or a full `@intelshare/policy` recipient. */
+  recipient: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
 });
 
 /** The schema of a `taxii.yaml`/`taxii.json` file read by `intelshare serve --config`. */
@@ -28,14 +30,16 @@ export const serverConfigFileSchema = z.strictObject({
   discoveryPath: z.string().optional(),
   publicUrl: z.url().optional(),
   defaultApiRoot: z.string().optional(),
-  /** Where objects live: `memory:`, `sqlite:<file>` or `postgres://…`. Default `memory:`. */
+  /** Where objects live: `memory` (or `memory:`), `sqlite:<file>` or `postgres://…`. Default `memory`. */
   storage: z
     .string()
     .regex(
-      /^(memory:|sqlite:.+|postgres(ql)?:\/\/.+)$/,
+      /^(memory:?|sqlite:.+|postgres(ql)?:\/\/.+)$/,
       'use `memory:`, `sqlite:<file>` or `postgres://…`',
     )
-    .default('memory:'),
+    .default('memory'),
+  /** Accept custom STIX content in POSTs. Default false. */
+  allowCustomContent: z.boolean().default(false),
   /** The cursor-signing secret, or `env:NAME` to read it from the environment. */
   cursorSecret: z.string().min(16),
   auth: authSchema.default({ apiKeys: [], users: [] }),
@@ -61,6 +65,10 @@ export const serverConfigFileSchema = z.strictObject({
     )
     .min(1),
 });
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /** A parsed server config file. */
 export type ServerConfigFile = z.output<typeof serverConfigFileSchema>;
@@ -110,9 +118,7 @@ export function loadServerConfig(text: string): ServerConfigFile {
         .join('');
       return `${path || '(root)'}: ${issue.message}`;
     });
-    throw new IntelshareError('VALIDATION_FAILED', `Invalid server config: ${lines.join('; ')}`, {
-      path: result.error.issues[0]?.path.join('.') ?? '',
-    });
+    throw new IntelshareError('VALIDATION_FAILED', `Invalid server config: ${lines.join('; ')}`);
   }
   return result.data;
 }
@@ -121,8 +127,13 @@ export function loadServerConfig(text: string): ServerConfigFile {
 export interface ServerConfigRuntime {
   /** The opened storage (see `openStorage` in `@intelshare/taxii-server/node`). */
   storage: TaxiiStorage;
-  /** Builds the projection of a declared view, e.g. with `@intelshare/policy`. */
+  /**
+   * Builds the projection of a declared view. Default: {@link policyView} with the
+   * agreement parsed by `@intelshare/policy` `parseAgreement` and `auditLog`.
+   */
   createView?: (view: ViewFileConfig, agreement: unknown) => CollectionView;
+  /** The policy audit log the default views append every read to. */
+  auditLog?: AuditLog;
   /** Environment for `env:NAME` secrets. Default `process.env` when it exists. */
   env?: Record<string, string | undefined>;
 }
@@ -165,6 +176,7 @@ export function toTaxiiServerConfig(
   const config: TaxiiServerConfig = {
     title: file.title,
     cursorSecret: secret,
+    allowCustomContent: file.allowCustomContent,
     storage: runtime.storage,
     auth: file.auth,
     limits: file.limits,
@@ -183,14 +195,27 @@ export function toTaxiiServerConfig(
             { path: where },
           );
         }
-        if (!runtime.createView) {
+        const agreement = file.agreements[view.agreement];
+        if (runtime.createView) return { ...collection, view: runtime.createView(view, agreement) };
+        if (isRecord(agreement) && Object.keys(agreement).length === 1 && 'file' in agreement) {
           throw new IntelshareError(
             'VALIDATION_FAILED',
-            'The config declares views but no `createView` was given.',
+            `Agreement \`${view.agreement}\` is a file reference; read the file and put its contents in \`agreements\` first.`,
             { path: where },
           );
         }
-        return { ...collection, view: runtime.createView(view, file.agreements[view.agreement]) };
+        return {
+          ...collection,
+          view: policyView({
+            source: view.source,
+            agreement: parseAgreement(agreement as Record<string, unknown>),
+            recipient:
+              typeof view.recipient === 'string'
+                ? { identity: view.recipient }
+                : (view.recipient as Recipient),
+            ...(runtime.auditLog ? { auditLog: runtime.auditLog } : {}),
+          }),
+        };
       }),
     })),
   };

@@ -143,6 +143,8 @@ export interface TaxiiServerConfig {
   /** Secret for signing `next` cursors; the same on every instance; 16+ bytes. */
   cursorSecret: string | Uint8Array;
   storage: TaxiiStorage;
+  /** Accept custom STIX content (custom types, properties, extensions) in POSTs. Default false. */
+  allowCustomContent?: boolean;
   /** Clock in milliseconds (tests). */
   now?: () => number;
   /** Called with unexpected errors (500s) so they can be logged; never with secrets. */

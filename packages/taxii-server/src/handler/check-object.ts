@@ -1,3 +1,4 @@
+import { validateStixObject } from '@intelshare/stix';
 import type { NewObject } from '../storage/taxii-storage';
 import { isTimestamp, versionKey } from '../time/timestamps';
 
@@ -28,7 +29,7 @@ export type CheckedObject =
  * `type`, `id` (`type--UUIDv4-ish`, type matching), `spec_version` 2.1, `created` /
  * `modified` timestamps with `modified >= created` (STIX 2.1 §3.2), no prototype keys.
  */
-export function checkObject(value: unknown, index: number): CheckedObject {
+export function checkObject(value: unknown, index: number, allowCustom = false): CheckedObject {
   const at = `objects[${index}]`;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return {
@@ -50,8 +51,11 @@ export function checkObject(value: unknown, index: number): CheckedObject {
     ok: false,
     id,
     version: rawVersion,
-    message: `${at}.${message}`,
+    message: message.startsWith(':') ? `${at}${message}` : `${at}.${message}`,
   });
+  if (hasForbiddenKey(o, 0)) {
+    return fail(': property names `__proto__`, `constructor` and `prototype` are not allowed.');
+  }
   if (typeof o.type !== 'string') return fail('type: required string is missing.');
   if (id === undefined) return fail('id: required string is missing.');
   const m = ID.exec(id);
@@ -68,10 +72,19 @@ export function checkObject(value: unknown, index: number): CheckedObject {
     return fail('created: required when `modified` is present.');
   const createdKey = typeof o.created === 'string' ? versionKey(o.created) : undefined;
   const modifiedKey = typeof o.modified === 'string' ? versionKey(o.modified) : undefined;
+  // Full STIX 2.1 validation (strict): every spec MUST of the object's type.
+  const errors = validateStixObject(o, { mode: 'strict', allowCustom }).filter(
+    (issue) => issue.severity === 'error',
+  );
+  if (errors.length > 0) {
+    const shown = errors
+      .slice(0, 5)
+      .map((issue) => `${at}${issue.path ? `.${issue.path}` : ''}: ${issue.message}`);
+    const more = errors.length > 5 ? ` (and ${errors.length - 5} more)` : '';
+    return { ok: false, id, version: rawVersion, message: `${shown.join('; ')}${more}` };
+  }
   if (createdKey && modifiedKey && modifiedKey < createdKey)
     return fail('modified: must not be earlier than `created`.');
-  if (hasForbiddenKey(o, 0))
-    return fail(': property names `__proto__`, `constructor` and `prototype` are not allowed.');
   return {
     ok: true,
     object: {

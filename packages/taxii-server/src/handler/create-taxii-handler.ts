@@ -343,7 +343,7 @@ export function createTaxiiHandler(
     }
     const objects = (parsed as { objects: unknown[] }).objects;
     const requestTimestamp = microsToTimestamp(now() * 1000);
-    const checked = objects.map((o, i) => checkObject(o, i));
+    const checked = objects.map((o, i) => checkObject(o, i, config.allowCustomContent ?? false));
     const valid = checked.flatMap((x) => (x.ok ? [x.object] : []));
     const results = valid.length > 0 ? await storage.addObjects(c.storageKey, valid) : [];
     const successes = valid.map((o, i) => ({

@@ -18,7 +18,7 @@ import type { TaxiiStorage } from '../storage/taxii-storage';
  * ```
  */
 export async function openStorage(url: string): Promise<TaxiiStorage> {
-  if (url === 'memory:') return new MemoryStorage();
+  if (url === 'memory' || url === 'memory:') return new MemoryStorage();
   if (url.startsWith('sqlite:')) {
     const { SqliteStorage } = await import('../sqlite/sqlite-storage');
     return new SqliteStorage(url.slice('sqlite:'.length));
