@@ -9,6 +9,7 @@ import {
   type Rule,
   type ShapeOf,
   shapeOf,
+  UUID_RE,
   withRules,
 } from './props';
 
@@ -36,7 +37,10 @@ export function defineStixType<const T extends string, P extends PropMap>(
   options: { idContributing?: readonly string[] } = {},
 ): StixTypeDefinition<T, P> {
   const all = { type: literal(type), ...props };
-  const schema = withRules(zod.looseObject(shapeOf(all)), rules) as unknown as StixTypeDefinition<
+  // STIX 2.1 §2.9: the id is `<this type>--UUID`; the fast path checks this in the engine.
+  const idZod = zod.string().regex(new RegExp(`^${type}--${UUID_RE.source.slice(1)}`));
+  const shape = { ...shapeOf(all), id: idZod };
+  const schema = withRules(zod.looseObject(shape), rules) as unknown as StixTypeDefinition<
     T,
     P
   >['schema'];

@@ -241,11 +241,24 @@ export function ref(
   const allowed = types ? new Set(types) : undefined;
   const forbidden = options.not ? new Set(options.not) : undefined;
   return prop(
-    z.string().regex(IDENTIFIER_RE),
+    z
+      .string()
+      .regex(IDENTIFIER_RE)
+      .refine((v) => {
+        // zod mirrors the fast check below (custom types allowed, as zod objects are loose).
+        const type = v.slice(0, v.length - 38);
+        if (forbidden?.has(type)) return false;
+        return !allowed || allowed.has(type) || (options.custom === true && !knownTypes.has(type));
+      }, 'Reference to a type not allowed here.'),
     (v, ctx, p, k) => {
       if (!checkStringValue(v, ctx, p, k)) return;
       if (!IDENTIFIER_RE.test(v)) {
-        ctx.fail('INVALID_REF', p, k, `\`${truncate(v)}\` is not a STIX identifier (\`type--UUID\`).`);
+        ctx.fail(
+          'INVALID_REF',
+          p,
+          k,
+          `\`${truncate(v)}\` is not a STIX identifier (\`type--UUID\`).`,
+        );
         return;
       }
       if (allowed === undefined && forbidden === undefined) return;
