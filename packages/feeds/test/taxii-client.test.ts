@@ -135,16 +135,31 @@ describe('pagination against misbehaving servers ends with exactly the server se
     });
   }
 
-  it('noNext + inclusive: a group of equal date_added larger than a page still ends', async () => {
+  it('`more` without `next`: a group sharing one date_added larger than a page widens the page', async () => {
     const rows = makeObjects(40, 40);
     server.addCollection(COLL, rows);
-    server.misbehaviour = { noNext: true, inclusiveAddedAfter: true };
+    server.misbehaviour = { noNext: true };
     const events: TaxiiStreamEvent[] = [];
     const got = await client()
       .objects(API, COLL, { limit: 10, onEvent: (e) => events.push(e) })
       .toArray();
-    // The server cannot page past one timestamp: the client stops instead of spinning.
-    expect(events.some((e) => e.type === 'loop-detected')).toBe(true);
+    expect(keys(got)).toEqual(expected(rows));
+    expect(
+      events.filter((e) => e.type === 'page-widened').map((e) => (e as { limit: number }).limit),
+    ).toEqual([20, 40]);
+  });
+
+  it('`more` without `next` and a capped page size: stops instead of spinning', async () => {
+    const rows = makeObjects(40, 40);
+    server.addCollection(COLL, rows);
+    server.misbehaviour = { noNext: true, inclusiveAddedAfter: true, maxPageSize: 10 };
+    const events: TaxiiStreamEvent[] = [];
+    const got = await client()
+      .objects(API, COLL, { limit: 10, onEvent: (e) => events.push(e) })
+      .toArray();
+    // The server cannot page past one timestamp: the client ends and says so.
+    expect(events.some((e) => e.type === 'loop-detected' || e.type === 'no-progress')).toBe(true);
+    expect(server.requests.length).toBeLessThan(20);
     expect(new Set(keys(got)).size).toBe(got.length);
   });
 

@@ -35,7 +35,8 @@ export type TaxiiStreamEvent =
   | { type: 'loop-detected'; page: number; continuation: string }
   | { type: 'no-progress'; page: number; emptyPages: number }
   | { type: 'cursor-expired'; page: number; status: number }
-  | { type: 'page-retry'; reason: string };
+  | { type: 'page-retry'; reason: string }
+  | { type: 'page-widened'; page: number; limit: number };
 
 /** Options of {@link TaxiiClient.objects}. */
 export interface ObjectsOptions {
@@ -103,6 +104,16 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
         ? baseFilters.addedAfter.toISOString()
         : baseFilters.addedAfter);
     // The added_after a `next` chain started from; TAXII 2.1 §3.4 wants the same filters with `next`.
+    // The caller's own added_after is sent as given; values taken from server headers are
+    // sent one microsecond earlier (see `previousInstant`).
+    const userAfter =
+      baseFilters.addedAfter instanceof Date
+        ? baseFilters.addedAfter.toISOString()
+        : baseFilters.addedAfter;
+    const asSent = (value: string | undefined) =>
+      value === undefined || value === userAfter ? value : previousInstant(value);
+    let limit = options.limit;
+    let widened = 0;
     let chainAddedAfter = next !== undefined ? start.nextAddedAfter : addedAfter;
     let newestAdded = addedAfter;
     let pages = start.pages;
@@ -112,7 +123,18 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
 
     for (;;) {
       options.signal?.throwIfAborted();
-      const continuation = next !== undefined ? `next:${next}` : `added_after:${addedAfter ?? ''}`;
+      let continuation =
+        next !== undefined
+          ? `next:${next}`
+          : `added_after:${addedAfter ?? ''}|limit:${limit ?? ''}`;
+      if (used.has(continuation) && next === undefined && limit !== undefined && widened < 4) {
+        // More objects share one date_added than fit in a page, so added_after cannot move
+        // past them: ask for bigger pages (servers may cap them) before giving up.
+        limit *= 2;
+        widened++;
+        options.onEvent?.({ type: 'page-widened', page: pages, limit });
+        continuation = `added_after:${addedAfter ?? ''}|limit:${limit}`;
+      }
       if (used.has(continuation)) {
         // The same request would return the same page: we already hold everything it has.
         options.onEvent?.({ type: 'loop-detected', page: pages, continuation });
@@ -121,9 +143,9 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
       used.add(continuation);
       const filters: TaxiiFilters = { ...baseFilters };
       delete filters.addedAfter;
-      const after = next !== undefined ? chainAddedAfter : addedAfter;
+      const after = asSent(next !== undefined ? chainAddedAfter : addedAfter);
       if (after !== undefined) filters.addedAfter = after;
-      if (options.limit !== undefined) filters.limit = options.limit;
+      if (limit !== undefined) filters.limit = limit;
       if (next !== undefined) filters.next = next;
 
       let page: ObjectsPage;
@@ -255,6 +277,22 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
     for await (const page of this.pages()) all.push(...page);
     return all;
   }
+}
+
+/**
+ * One microsecond before a TAXII timestamp. `added_after` is exclusive (TAXII 2.1 §3.4.1),
+ * so continuing from `X-TAXII-Date-Added-Last` itself would skip objects that share that
+ * instant but did not fit in the page; asking from just before it returns them (and the
+ * already-seen ones, which deduplication drops).
+ */
+function previousInstant(timestamp: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/i.exec(timestamp);
+  if (!match) return timestamp;
+  const seconds = Date.parse(`${match[1]}Z`);
+  if (Number.isNaN(seconds)) return timestamp;
+  const micros = seconds * 1000 + Number((match[2] ?? '').padEnd(6, '0').slice(0, 6)) - 1;
+  const ms = Math.floor(micros / 1000);
+  return `${new Date(ms).toISOString().slice(0, 23)}${String(micros - ms * 1000).padStart(3, '0')}Z`;
 }
 
 /** Remembers the most recent `size` keys; older ones are forgotten so memory stays bounded. */
