@@ -6,8 +6,16 @@ import { parseStixStream } from '../src/index';
 import { StixGenerator } from '../test/support/generate-bundle';
 
 const STREAM_BYTES = Number(process.env.STIX_STREAM_BENCH_BYTES ?? 1_000_000_000);
+// A 64 MB heap cap proves the memory is bounded: were objects retained, the child would
+// die of heap exhaustion long before 1 GB.
+const HEAP_CAP_MB = 64;
 const child = fileURLToPath(new URL('../test/support/stream-child.ts', import.meta.url));
-const streamed = await measureInChild(child, [String(STREAM_BYTES)], { timeoutMs: 900_000 });
+const baselineChild = fileURLToPath(new URL('../test/support/baseline-child.ts', import.meta.url));
+const baseline = await measureInChild(baselineChild, []);
+const streamed = await measureInChild(child, [String(STREAM_BYTES)], {
+  timeoutMs: 900_000,
+  maxOldSpaceMb: HEAP_CAP_MB,
+});
 const summary = JSON.parse(streamed.stdout.trim().split('\n').pop()!) as {
   bytes: number;
   objects: number;
@@ -58,6 +66,8 @@ await runBenchSuite({
     streamedSeconds: Math.round(summary.seconds),
     streamedMBps: Math.round(summary.bytes / 1e6 / summary.seconds),
     peakRssMb,
+    baselineRssMb: Math.round(baseline.peakRssBytes / 1e6),
+    heapCapMb: HEAP_CAP_MB,
     targetPeakRssMb: 200,
   },
 });

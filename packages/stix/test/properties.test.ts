@@ -81,14 +81,12 @@ const relationshipArb = fc
   })
   .map(({ times: [created, modified], ...rest }) => ({ ...rest, created, modified }));
 
-const ipArb = fc
-  .ipV4()
-  .map((value) => ({
-    type: 'ipv4-addr',
-    spec_version: '2.1',
-    id: 'ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd',
-    value,
-  }));
+const ipArb = fc.ipV4().map((value) => ({
+  type: 'ipv4-addr',
+  spec_version: '2.1',
+  id: 'ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd',
+  value,
+}));
 
 const objectArb = fc.oneof(indicatorArb, malwareArb, relationshipArb, ipArb) as fc.Arbitrary<
   Record<string, unknown>
@@ -133,91 +131,118 @@ type Mutation = {
   path: (o: Record<string, unknown>) => string;
 };
 
+/** Sets `key` (to a value computed from the object) when `when` holds; reports whether it applied. */
+function set(
+  key: string,
+  value: (o: Record<string, unknown>) => unknown,
+  when: (o: Record<string, unknown>) => boolean = () => true,
+) {
+  return (o: Record<string, unknown>): boolean => {
+    if (!when(o)) return false;
+    o[key] = value(o);
+    return true;
+  };
+}
+
+const REQUIRED: Record<string, string> = {
+  indicator: 'pattern',
+  malware: 'is_family',
+  relationship: 'source_ref',
+  'ipv4-addr': 'value',
+};
+
 // Each mutation breaks one rule; `apply` returns false when it does not apply to the object.
 const mutations: Mutation[] = [
   { name: 'drop id', apply: (o) => delete o.id, code: 'MISSING_PROPERTY', path: () => 'id' },
   {
     name: 'wrong id prefix',
-    apply: (o) => ((o.id = `x-other--${(o.id as string).split('--')[1]}`), true),
+    apply: set('id', (o) => `x-other--${(o.id as string).split('--')[1]}`),
     code: 'ID_TYPE_MISMATCH',
     path: () => 'id',
   },
   {
     name: 'id without UUID',
-    apply: (o) => ((o.id = `${o.type}--1234`), true),
+    apply: set('id', (o) => `${o.type}--1234`),
     code: 'INVALID_ID',
     path: () => 'id',
   },
   {
     name: 'non-UTC timestamp',
-    apply: (o) =>
-      o.created !== undefined && ((o.created = (o.created as string).replace('Z', '+01:00')), true),
+    apply: set(
+      'created',
+      (o) => (o.created as string).replace('Z', '+01:00'),
+      (o) => o.created !== undefined,
+    ),
     code: 'INVALID_TIMESTAMP',
     path: () => 'created',
   },
   {
     name: 'modified before created',
-    apply: (o) => {
-      if (o.created === undefined) return false;
-      o.modified = '1969-12-31T23:59:59Z';
-      return true;
-    },
+    apply: set(
+      'modified',
+      () => '1969-12-31T23:59:59Z',
+      (o) => o.created !== undefined,
+    ),
     code: 'TIMESTAMP_ORDER',
     path: () => 'modified',
   },
   {
     name: 'valid_until not after valid_from',
-    apply: (o) => o.valid_from !== undefined && ((o.valid_until = o.valid_from), true),
+    apply: set(
+      'valid_until',
+      (o) => o.valid_from,
+      (o) => o.valid_from !== undefined,
+    ),
     code: 'TIMESTAMP_ORDER',
     path: () => 'valid_until',
   },
   {
     name: 'spec_version 2.0',
-    apply: (o) => ((o.spec_version = '2.0'), true),
+    apply: set('spec_version', () => '2.0'),
     code: 'INVALID_SPEC_VERSION',
     path: () => 'spec_version',
   },
   {
     name: 'custom property',
-    apply: (o) => ((o.x_added = 1), true),
+    apply: set('x_added', () => 1),
     code: 'CUSTOM_PROPERTY',
     path: () => 'x_added',
   },
   {
     name: 'ref to a marking',
-    apply: (o) =>
-      o.target_ref !== undefined &&
-      ((o.target_ref = 'marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da'), true),
+    apply: set(
+      'target_ref',
+      () => 'marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da',
+      (o) => o.target_ref !== undefined,
+    ),
     code: 'REF_TYPE_NOT_ALLOWED',
     path: () => 'target_ref',
   },
   {
     name: 'empty list',
-    apply: (o) => o.labels !== undefined && ((o.labels = []), true),
+    apply: set(
+      'labels',
+      () => [],
+      (o) => o.labels !== undefined,
+    ),
     code: 'EMPTY_LIST',
     path: () => 'labels',
   },
   {
     name: 'confidence out of range',
-    apply: (o) => o.confidence !== undefined && ((o.confidence = 150), true),
+    apply: set(
+      'confidence',
+      () => 150,
+      (o) => o.confidence !== undefined,
+    ),
     code: 'OUT_OF_RANGE',
     path: () => 'confidence',
   },
   {
     name: 'required property removed',
-    apply: (o) =>
-      o.type === 'indicator'
-        ? delete o.pattern
-        : o.type === 'malware'
-          ? delete o.is_family
-          : o.type === 'relationship'
-            ? delete o.source_ref
-            : delete o.value,
+    apply: (o) => delete o[REQUIRED[o.type as string]!],
     code: 'MISSING_PROPERTY',
-    path: (o) =>
-      ({ indicator: 'pattern', malware: 'is_family', relationship: 'source_ref' })[
-        o.type as string
-      ] ?? 'value',
+    path: (o) => REQUIRED[o.type as string]!,
   },
 ];
 
