@@ -3,7 +3,17 @@ import { STIX_TYPES } from '../model/schemas';
 import { canonicalize } from './canonicalize';
 import { uuidV5 } from './uuid-v5';
 
-/** STIX 2.1 §2.9: the namespace of deterministic SCO identifiers. */
+/**
+ * STIX 2.1 §2.9: the UUIDv5 namespace of deterministic SCO identifiers.
+ *
+ * @example
+ * ```ts
+ * import { SCO_ID_NAMESPACE, uuidV5 } from '@intelshare/stix';
+ *
+ * uuidV5(SCO_ID_NAMESPACE, '{"value":"198.51.100.3"}'); // '28bb3599-77cd-5a82-a950-b5bc3caf07c4'
+ * ```
+ * @see /stix/ids/
+ */
 export const SCO_ID_NAMESPACE = '00abedb4-aa42-466c-9c01-fed23315a9b7';
 
 /** STIX 2.1 §2.9: when `hashes` contributes, one hash is used, in this order of preference. */
@@ -33,7 +43,7 @@ export function generateScoId(sco: { type: string; [key: string]: unknown }): st
   if (typeof sco !== 'object' || sco === null || typeof sco.type !== 'string')
     throw new TypeError('`sco` must be an object with a `type`.');
   const def = STIX_TYPES.get(sco.type);
-  if (!def || def.kind !== 'sco' || def.idContributing === undefined)
+  if (def?.kind !== 'sco' || def.idContributing === undefined)
     throw new TypeError(`\`${sco.type}\` is not a STIX 2.1 cyber-observable type.`);
   const contributing: Record<string, unknown> = {};
   let present = 0;

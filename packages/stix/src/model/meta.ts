@@ -14,7 +14,17 @@ import { EXTENSION_TYPE_ENUM } from './vocabularies';
 
 // STIX 2.1 §7: STIX Meta Objects.
 
-/** STIX 2.1 §7.2.1.4: the four TLP 1.0 marking definitions have fixed ids. */
+/**
+ * STIX 2.1 §7.2.1.4: the fixed ids of the four TLP 1.0 marking definitions.
+ *
+ * @example
+ * ```ts
+ * import { TLP1_MARKING_IDS } from '@intelshare/stix';
+ *
+ * TLP1_MARKING_IDS.green; // 'marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da'
+ * ```
+ * @see /stix/validation/
+ */
 export const TLP1_MARKING_IDS = {
   white: 'marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9',
   green: 'marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da',

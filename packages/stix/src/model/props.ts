@@ -73,8 +73,9 @@ const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=
 const HEX_RE = /^(?:[0-9a-fA-F]{2})*$/;
 
 /**
- * Property names STIX reserves for future use (STIX 2.1 §3.? "Reserved Property Names",
- * carried over from 2.0 Part 1 §3.4 where not defined by 2.1): using one is an error.
+ * Property names STIX reserves for future use ("Reserved Property Names" of STIX 2.0
+ * Part 1, kept where 2.1 did not define them; `action` is reserved on course-of-action in
+ * STIX 2.1 §4.3): using one on an object that does not define it is an error.
  */
 export const RESERVED_PROPERTY_NAMES: ReadonlySet<string> = new Set([
   'action',

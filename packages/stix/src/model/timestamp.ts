@@ -3,7 +3,16 @@
  * milliseconds, and plain string comparison puts `…00Z` after `…00.000Z`).
  * Both must already match the STIX timestamp format.
  *
+ * @param a - A STIX timestamp.
+ * @param b - Another STIX timestamp.
  * @returns negative when `a` is earlier, 0 when equal, positive when later.
+ * @example
+ * ```ts
+ * import { compareTimestamps } from '@intelshare/stix';
+ *
+ * compareTimestamps('2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00Z'); // 0
+ * ```
+ * @see /stix/versioning/
  */
 export function compareTimestamps(a: string, b: string): number {
   // STIX 2.1 §3.2: `YYYY-MM-DDTHH:mm:ss[.s+]Z`; the first 19 characters are fixed-width.
