@@ -64,7 +64,18 @@ export const mispGalaxySchema = z.looseObject({
     .default([]),
 });
 
-/** A MISP event as found in feeds (`{"Event": {...}}`) and REST responses. */
+/**
+ * A MISP event as found in feeds (`{"Event": {...}}`) and REST responses; the zod schema
+ * the MISP clients validate with.
+ *
+ * @example
+ * ```ts
+ * import { mispEventSchema } from '@intelshare/feeds';
+ *
+ * const result = mispEventSchema.safeParse({ uuid: '5721c2e4-05ec-4af3-9264-411b950d210f', info: 'x' });
+ * console.log(result.success); // true
+ * ```
+ */
 export const mispEventSchema = z.looseObject({
   uuid: z.string(),
   info: z.string(),

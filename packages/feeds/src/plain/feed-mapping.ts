@@ -20,6 +20,14 @@ const column = z.union([z.string().min(1), z.number().int().nonnegative()]);
  * observable and of what kind, and which columns give dates, confidence, tags and
  * references. Columns are names (from the header or `columns`) or 0-based indexes; for
  * JSON lines they are property names.
+ *
+ * @example
+ * ```ts
+ * import { feedMappingSchema } from '@intelshare/feeds';
+ *
+ * const mapping = feedMappingSchema.parse({ name: 'List', provider: 'Me', format: 'lines', observable: { column: 0, kind: 'url' } });
+ * console.log(mapping.comment); // ['#']
+ * ```
  */
 export const feedMappingSchema = z.object({
   /** Feed name, used for provenance (`external_references[].source_name`). */

@@ -68,6 +68,14 @@ type FetchPage = (filters: TaxiiFilters, signal: AbortSignal | undefined) => Pro
  * `X-TAXII-Date-Added-Last`. Repeated pages, inclusive `added_after` and loops are absorbed
  * by deduplicating on `id` + `modified` and by refusing to request the same continuation
  * twice, so the iteration always ends. Memory is one page plus a bounded key window.
+ *
+ * @example
+ * ```ts
+ * import { TaxiiClient } from '@intelshare/feeds';
+ *
+ * const stream = new TaxiiClient({ url: 'https://taxii.example.org/' }).objects('api1/', 'c1', { limit: 100 });
+ * for await (const page of stream.pages()) console.log(page.length, stream.cursor.pages);
+ * ```
  */
 export class TaxiiObjectStream implements AsyncIterable<StixObject> {
   readonly #fetch: FetchPage;

@@ -1,8 +1,26 @@
 import { parseMediaType } from './media-type';
 
-/** TAXII 2.1 §1.6.8.1: the media type of TAXII resources. */
+/**
+ * TAXII 2.1 §1.6.8.1: the media type of TAXII resources, for servers and tests.
+ *
+ * @example
+ * ```ts
+ * import { TAXII_MEDIA_TYPE } from '@intelshare/feeds';
+ *
+ * console.log(TAXII_MEDIA_TYPE); // 'application/taxii+json;version=2.1'
+ * ```
+ */
 export const TAXII_MEDIA_TYPE = 'application/taxii+json;version=2.1';
-/** TAXII 2.1 §1.6.8.1: the media type of STIX content. */
+/**
+ * TAXII 2.1 §1.6.8.1: the media type of STIX content.
+ *
+ * @example
+ * ```ts
+ * import { STIX_MEDIA_TYPE } from '@intelshare/feeds';
+ *
+ * console.log(STIX_MEDIA_TYPE); // 'application/stix+json;version=2.1'
+ * ```
+ */
 export const STIX_MEDIA_TYPE = 'application/stix+json;version=2.1';
 
 /** Which TAXII generation a response's `Content-Type` says it is, leniently. */
