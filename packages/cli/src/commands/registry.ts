@@ -32,6 +32,18 @@ export const COMMANDS: readonly Command[] = [
   ),
   lazy('id', 'Compute deterministic ids for the SCOs in a file.', () => import('./id')),
   lazy(
+    'pattern',
+    'Validate a STIX pattern, or match it against observed-data.',
+    () => import('./pattern'),
+    ['validate', 'match'],
+  ),
+  lazy('match', 'Find which indicators fire on observed-data (indexed).', () => import('./match')),
+  lazy(
+    'extract',
+    'Extract IOCs from text, as values, SCOs or indicators.',
+    () => import('./extract'),
+  ),
+  lazy(
     'share',
     'Preview what a partner receives under a sharing agreement.',
     () => import('./share'),
