@@ -2,6 +2,8 @@
 // The 1M case runs in a child process (this same file with `--child`) so its peak RSS
 // is measured without the runner's heap.
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { measureInChild, peakRssBytes, runBenchSuite, writeBenchResult } from '@intelshare/bench';
 import { IndicatorIndex, type IndicatorLike, type ObservedDataLike } from '../src/patterns/index';
 
@@ -133,6 +135,10 @@ if (process.env.PATTERNS_BENCH_IMPORT_ONLY === '1') {
   const scos = new Map<string, Record<string, unknown>>();
   const observations = makeObservations(OBSERVATIONS, n, scos);
   const { index, buildMs } = build(n);
+  // Heap still in use after a full collection: the index plus this process's corpus.
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  const retainedHeapBytes = process.memoryUsage().heapUsed;
   matchAll(index, observations, scos);
   const rounds = 10;
   const start = performance.now();
@@ -152,6 +158,7 @@ if (process.env.PATTERNS_BENCH_IMPORT_ONLY === '1') {
       observationsPerCpuSec: Math.round((rounds * OBSERVATIONS * 1000) / cpuMs),
       hitsPerRound: hits / rounds,
       peakRssBytesInProcess: peakRssBytes(),
+      retainedHeapMbAfterBuild: Math.round(retainedHeapBytes / 1e6),
     })}\n`,
   );
 } else {
@@ -198,7 +205,7 @@ if (process.env.PATTERNS_BENCH_IMPORT_ONLY === '1') {
     extra: { build1kMs: Math.round(small.buildMs), build100kMs: Math.round(medium.buildMs) },
   });
   const child = await measureInChild(fileURLToPath(import.meta.url), ['--child', '1000000'], {
-    maxOldSpaceMb: 4096,
+    maxOldSpaceMb: 2048,
   });
   const figures = JSON.parse(child.stdout.trim().split('\n').pop()!) as Record<string, number>;
   const report = {

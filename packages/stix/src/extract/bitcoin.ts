@@ -66,6 +66,14 @@ function isBech32(address: string): boolean {
  *
  * @param value - The candidate.
  * @returns `true` for valid P2PKH, P2SH and bech32/bech32m addresses.
+ *
+ * @example
+ * ```ts
+ * import { isBitcoinAddress } from '@intelshare/stix/extract';
+ *
+ * isBitcoinAddress('1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2'); // true
+ * isBitcoinAddress('1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3'); // false (checksum)
+ * ```
  */
 export function isBitcoinAddress(value: string): boolean {
   if (value.length < 26 || value.length > 74) return false;

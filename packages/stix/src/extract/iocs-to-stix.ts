@@ -30,7 +30,18 @@ export interface ExtractedIndicator {
 
 const HASH_NAMES = { md5: 'MD5', sha1: 'SHA-1', sha256: 'SHA-256', sha512: 'SHA-512' } as const;
 
-/** Namespace for indicator ids derived from their pattern, so re-running extraction gives the same ids. */
+/**
+ * The UUIDv5 namespace intelshare uses for indicator ids derived from their pattern, so
+ * re-running extraction gives the same ids.
+ *
+ * @example
+ * ```ts
+ * import { EXTRACTED_INDICATOR_NAMESPACE } from '@intelshare/stix/extract';
+ * import { uuidV5 } from '@intelshare/stix';
+ *
+ * const id = `indicator--${uuidV5(EXTRACTED_INDICATOR_NAMESPACE, "[ipv4-addr:value = '198.51.100.7']")}`;
+ * ```
+ */
 export const EXTRACTED_INDICATOR_NAMESPACE = '6f1c0c4e-8a3a-5b8e-9c55-3f2f2b8b7a10';
 
 /** The SCO for one IOC, or undefined for kinds STIX has no observable for (CVE, Bitcoin). */

@@ -229,6 +229,8 @@ describe('IndicatorIndex agrees with the single-pattern matcher', () => {
       .constantFrom('10.0.0.0/8', '10.0.0.0/24', '192.0.2.0/24')
       .map((n) => `x-t:v ISSUBSET '${n}'`),
     value.map((v) => `x-t:w != '${v}'`),
+    value.map((v) => `x-t:v MATCHES '^${v}'`),
+    value.map((v) => `x-t:w MATCHES '${v}$'`),
     value.map((v) => `x-u:v = '${v}'`),
   );
   const expr = fc
@@ -255,5 +257,39 @@ describe('IndicatorIndex agrees with the single-pattern matcher', () => {
       ),
       { numRuns: 1500 },
     );
+  });
+});
+
+describe('IndicatorIndex MATCHES sets', () => {
+  it('runs many regexes on one path as one set and verifies hits', () => {
+    const index = new IndicatorIndex();
+    index.add(
+      Array.from({ length: 200 }, (_, i) =>
+        indicator(
+          `r${i}`,
+          `[process:command_line MATCHES '-enc [A-Za-z0-9+/]{${20 + i},}' AND process:pid > ${i}]`,
+        ),
+      ),
+    );
+    const cmd = (pid: number) =>
+      od('p', [{ type: 'process', pid, command_line: `powershell -enc ${'A'.repeat(25)}` }]);
+    expect(ids(index.match(cmd(1000)))).toEqual(
+      [
+        'indicator--r0',
+        'indicator--r1',
+        'indicator--r2',
+        'indicator--r3',
+        'indicator--r4',
+        'indicator--r5',
+      ].sort(),
+    );
+    expect(ids(index.match(cmd(3)))).toEqual(
+      ['indicator--r0', 'indicator--r1', 'indicator--r2'].sort(),
+    );
+    index.remove('indicator--r1');
+    expect(ids(index.match(cmd(3)))).toEqual(['indicator--r0', 'indicator--r2']);
+    expect(
+      ids(index.match(od('q', [{ type: 'process', pid: 9, command_line: 'cmd.exe' }]))),
+    ).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { RE2Set } from 're2js';
 import type { ComparisonExpression, ObservationExpression, PatternLiteral } from './ast';
 import { bitAt, type IpNetwork, parseIpNetwork } from './cidr';
 import {
@@ -73,6 +74,13 @@ interface BitNode {
 
 type Bucket = CompiledIndicator | CompiledIndicator[];
 
+interface RegexGroup {
+  entries: CompiledIndicator[];
+  sources: string[];
+  /** undefined: to be built on next use; null: the set could not be built, test each. */
+  set: RE2Set | null | undefined;
+}
+
 class PathIndex {
   readonly steps: string[];
   readonly first: string;
@@ -81,6 +89,8 @@ class PathIndex {
   suffix: Trie | undefined;
   cidr4: BitNode | undefined;
   cidr6: BitNode | undefined;
+  /** `MATCHES` regexes on this path, run together as one RE2 set (a pre-filter). */
+  regex: RegexGroup | undefined;
   constructor(steps: string[]) {
     this.steps = steps;
     this.first = steps[0]!;
@@ -111,7 +121,8 @@ export interface CompiledIndicator {
 type Anchor =
   | { kind: 'eq'; type: string; steps: string[]; value: string | number | boolean }
   | { kind: 'prefix' | 'suffix'; type: string; steps: string[]; value: string }
-  | { kind: 'cidr'; type: string; steps: string[]; net: IpNetwork };
+  | { kind: 'cidr'; type: string; steps: string[]; net: IpNetwork }
+  | { kind: 'regex'; type: string; steps: string[]; source: string };
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const EMPTY: readonly IndicatorMatch[] = Object.freeze([]);
@@ -187,6 +198,13 @@ function anchorsOf(e: ComparisonExpression): { anchors: Anchor[]; exact: boolean
       return { anchors: [{ kind: 'suffix', type, steps, value: parts[1]! }], exact: true };
     }
     return undefined;
+  }
+  if (e.operator === 'MATCHES') {
+    const last = steps[steps.length - 1] ?? '';
+    // Binary properties are matched on decoded bytes, so they are verified one by one.
+    if (last.endsWith('_bin') || last.endsWith('_hex')) return undefined;
+    // The set only pre-filters; a hit is verified with the compiled pattern.
+    return { anchors: [{ kind: 'regex', type, steps, source: lit.value }], exact: false };
   }
   if (e.operator === 'ISSUBSET') {
     const net = parseIpNetwork(lit.value);
@@ -516,6 +534,13 @@ export class IndicatorIndex {
         node.entries = pushEntry(node.entries, ind);
         return;
       }
+      case 'regex': {
+        pi.regex ??= { entries: [], sources: [], set: undefined };
+        pi.regex.entries.push(ind);
+        pi.regex.sources.push(anchor.source);
+        pi.regex.set = undefined;
+        return;
+      }
       case 'cidr': {
         const v4 = anchor.net.version === 4;
         let node: BitNode = (v4 ? pi.cidr4 : pi.cidr6) ?? {
@@ -558,6 +583,16 @@ export class IndicatorIndex {
         removeFrom(bucket, ind);
         if (bucket.length === 1) pi.eq.set(anchor.value, bucket[0]!);
         else if (bucket.length === 0) pi.eq.delete(anchor.value);
+      }
+      return;
+    }
+    if (anchor.kind === 'regex') {
+      const group = pi.regex;
+      const i = group ? group.entries.indexOf(ind) : -1;
+      if (group && i >= 0) {
+        group.entries.splice(i, 1);
+        group.sources.splice(i, 1);
+        group.set = undefined;
       }
       return;
     }
@@ -650,6 +685,7 @@ export class IndicatorIndex {
       }
     }
     if (typeof value !== 'string') return;
+    if (pi.regex && pi.regex.entries.length > 0) probeRegex(pi.regex, value, run);
     if (pi.prefix) walkTrie(pi.prefix, value, false, run);
     if (pi.suffix) walkTrie(pi.suffix, value, true, run);
     if (pi.cidr4 || pi.cidr6) {
@@ -679,6 +715,33 @@ export class IndicatorIndex {
   /** @internal */
   isCurrent(ind: CompiledIndicator): boolean {
     return this.byId.get(ind.id) === ind;
+  }
+}
+
+function probeRegex(group: RegexGroup, value: string, run: MatchRun): void {
+  if (group.set === undefined) {
+    try {
+      const set = new RE2Set(RE2Set.UNANCHORED);
+      for (const source of group.sources) set.add(source);
+      set.compile();
+      group.set = set;
+    } catch {
+      group.set = null;
+    }
+  }
+  if (group.set) {
+    let hits: number[];
+    try {
+      hits = group.set.match(value);
+    } catch {
+      // The set ran out of DFA memory: fall back to verifying each regex.
+      group.set = null;
+      for (const ind of group.entries) run.consider(ind);
+      return;
+    }
+    for (const i of hits) run.consider(group.entries[i]!);
+  } else {
+    for (const ind of group.entries) run.consider(ind);
   }
 }
 
@@ -763,6 +826,8 @@ class MatchRun {
           if (buffer.length > correlation.maxPerIndicator) buffer.shift();
           const result = compiled.matchPrepared(buffer);
           if (result.matched) this.push(ind, result.evidence);
+        } else if (!ind.multi) {
+          if (compiled.matchesSingle(this.prepared)) this.push(ind, [this.prepared.ref]);
         } else {
           const result = compiled.matchPrepared([this.prepared]);
           if (result.matched) this.push(ind, [this.prepared.ref]);

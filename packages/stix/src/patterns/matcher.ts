@@ -138,7 +138,16 @@ export function prepareObservation(
 }
 
 /**
- * A pattern compiled once (regexes, LIKE, CIDR prepared) to match many times.
+ * A pattern compiled once (regexes, LIKE, CIDR prepared) to match many times; made by
+ * {@link compilePattern}.
+ *
+ * @example
+ * ```ts
+ * import { compilePattern } from '@intelshare/stix/patterns';
+ *
+ * const compiled = compilePattern("[file:hashes.MD5 = '44d88612fea8a8f36de82e1278abb02f']");
+ * compiled.ast.expression.kind; // 'observation'
+ * ```
  */
 export class CompiledPattern {
   /** The parsed pattern. */
@@ -198,6 +207,15 @@ export class CompiledPattern {
       bindings: bindings.map((b) => b.members.map((i) => observations[i]!.ref)),
       truncated: state.truncated,
     };
+  }
+
+  /**
+   * Decides a pattern that is one plain observation expression (no qualifiers) on one
+   * observation, without the binding machinery; the indicator index uses it on its hot path.
+   */
+  matchesSingle(obs: PreparedObservation): boolean {
+    const e = this.ast.expression;
+    return e.kind === 'observation' && this.evalComparison(e.comparison, obs) !== undefined;
   }
 
   /** Tells whether the comparison expression holds for one observation. */

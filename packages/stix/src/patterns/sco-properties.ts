@@ -28,6 +28,13 @@ const common: Record<string, PropertyKind> = {
  * The SCO types of STIX 2.1 §6 and their properties, used by the validator to warn about
  * typos and literal type mismatches. Custom types (`x-...`) and properties (`x_...`)
  * are allowed with a warning.
+ *
+ * @example
+ * ```ts
+ * import { SCO_PROPERTIES } from '@intelshare/stix/patterns';
+ *
+ * SCO_PROPERTIES.file?.size; // 'integer'
+ * ```
  */
 export const SCO_PROPERTIES: Readonly<Record<string, Readonly<Record<string, PropertyKind>>>> = {
   artifact: {
