@@ -283,6 +283,24 @@ describe('errors, auth, limits and abort', () => {
     expect((aborted as FeedTransportError).code).toBe('ABORTED');
   });
 
+  it('aborts an iteration in the middle with ABORTED', async () => {
+    server.addCollection(COLL, makeObjects(100));
+    server.misbehaviour = { slowBody: { chunks: 4, delayMs: 30 } };
+    const controller = new AbortController();
+    const seen: StixObject[] = [];
+    const error = await (async () => {
+      for await (const object of client().objects(API, COLL, {
+        limit: 10,
+        signal: controller.signal,
+      })) {
+        seen.push(object);
+        if (seen.length === 15) controller.abort();
+      }
+    })().catch((e: unknown) => e);
+    expect((error as FeedTransportError).code).toBe('ABORTED');
+    expect(seen.length).toBeLessThanOrEqual(20);
+  });
+
   it('refuses TAXII 2.0 servers clearly', async () => {
     server.addCollection(COLL, makeObjects(2));
     server.misbehaviour = { contentType: 'application/vnd.oasis.taxii+json; version=2.0' };

@@ -1,4 +1,5 @@
 import type { FeedIssue } from '../errors/feed-error-issue';
+import { FeedTransportError } from '../errors/feed-transport-error';
 import { FeedValidationError } from '../errors/feed-validation-error';
 import { isTaxiiError } from '../errors/taxii-error';
 import { type StixObject, versionKey } from '../stix/stix-object';
@@ -82,8 +83,11 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
   readonly #options: ObjectsOptions;
   #cursor: TaxiiCursor;
 
-  constructor(fetchPage: FetchPage, options: ObjectsOptions) {
+  readonly #url: string;
+
+  constructor(fetchPage: FetchPage, options: ObjectsOptions, url = 'collection objects') {
     this.#fetch = fetchPage;
+    this.#url = url;
     this.#options = options;
     if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1))
       throw new TypeError('`limit` must be a positive integer.');
@@ -130,7 +134,11 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
     const used = new Set<string>();
 
     for (;;) {
-      options.signal?.throwIfAborted();
+      if (options.signal?.aborted) {
+        throw new FeedTransportError('ABORTED', 'GET', this.#url, 'The iteration was aborted.', {
+          cause: options.signal.reason,
+        });
+      }
       let continuation =
         next !== undefined
           ? `next:${next}`

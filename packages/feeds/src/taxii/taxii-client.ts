@@ -221,6 +221,7 @@ export class TaxiiClient {
       (filters, signal) =>
         this.getObjects(apiRootUrl, collectionId, filters, signal ? { signal } : {}),
       options,
+      this.#url(apiRootUrl, `collections/${seg(collectionId)}/objects/`).toString(),
     );
   }
 
