@@ -20,7 +20,7 @@ export type { CompiledAgreement } from './evaluate/compile-agreement';
 export { compileAgreement } from './evaluate/compile-agreement';
 export type { Decision, Reason, Redaction, RuleId } from './evaluate/decision';
 export type { EvaluationContext } from './evaluate/evaluate';
-export { evaluate } from './evaluate/evaluate';
+export { createEvaluator, evaluate } from './evaluate/evaluate';
 export type { IepAction, IepPolicy } from './markings/iep';
 export { IEP_ACTIONS, IEP2_EXTENSION_ID } from './markings/iep';
 export type { StixLikeObject } from './markings/official-markings';

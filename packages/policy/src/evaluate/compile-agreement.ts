@@ -60,6 +60,8 @@ export interface CompiledAgreementInternal extends CompiledAgreement {
     readonly typeAllowed: Reason;
   };
   readonly clearances: WeakMap<NormalizedRecipient, Clearance>;
+  /** Memoised property verdicts, by type then property (bounded by the caller). */
+  readonly propertyVerdicts: Map<string, Map<string, unknown>>;
 }
 
 /**
@@ -197,6 +199,7 @@ function build(agreement: SharingAgreement): CompiledAgreementInternal {
       }),
     },
     clearances: new WeakMap(),
+    propertyVerdicts: new Map(),
   };
 }
 

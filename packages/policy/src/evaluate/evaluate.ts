@@ -486,17 +486,14 @@ export function decide(
   // From here the object may be shared; collect the redactions.
   const required = requiredProperties(type);
   let redactions: Redaction[] | undefined;
-  const redact = (r: Redaction) => {
-    if (redactions === undefined) redactions = [];
-    redactions.push(r);
-  };
-  const refuse = (reason: Reason, why: string): Decision =>
-    withhold(id, type, [...reasons, reason], [why]);
 
   const gms = object.granular_markings;
   if (gms !== undefined) {
     if (!Array.isArray(gms)) {
-      return refuse(
+      return refuseWith(
+        id,
+        type,
+        reasons,
         {
           rule: 'granular-marking',
           effect: 'deny',
@@ -509,7 +506,10 @@ export function decide(
     for (let i = 0; i < gms.length; i++) {
       const gm = gms[i];
       if (!isRecord(gm) || !Array.isArray(gm.selectors) || gm.selectors.length === 0) {
-        return refuse(
+        return refuseWith(
+          id,
+          type,
+          reasons,
           {
             rule: 'granular-marking',
             effect: 'deny',
@@ -522,7 +522,10 @@ export function decide(
       if (gm.marking_ref === undefined) {
         // STIX 2.1 §7.2.3: a granular marking with `lang` states a language, not a restriction.
         if (typeof gm.lang === 'string') continue;
-        return refuse(
+        return refuseWith(
+          id,
+          type,
+          reasons,
           {
             rule: 'granular-marking',
             effect: 'deny',
@@ -570,7 +573,10 @@ export function decide(
       for (const selector of gm.selectors) {
         const segments = parseSelector(selector);
         if (!segments || !selectorResolves(object, segments)) {
-          return refuse(
+          return refuseWith(
+            id,
+            type,
+            reasons,
             {
               rule: 'granular-marking',
               effect: 'deny',
@@ -582,7 +588,10 @@ export function decide(
         }
         const top = segments[0] as string;
         if (required.has(top) || isRequiredRef(type, top)) {
-          return refuse(
+          return refuseWith(
+            id,
+            type,
+            reasons,
             {
               ...denial.deny!,
               effect: 'deny',
@@ -593,7 +602,7 @@ export function decide(
               'The provider re-marks the required property.',
           );
         }
-        redact({
+        redactions = add(redactions, {
           path: segmentsToPath(segments),
           action: 'remove',
           rule: 'granular-marking',
@@ -605,60 +614,32 @@ export function decide(
     }
   }
 
-  // Property rules and victim protection on top-level properties.
+  // Property rules and victim protection on top-level properties. Verdicts are memoised
+  // per (type, property), so each object costs one map lookup per property.
   const victims = a.victimProtection;
-  const typeDeny = c.denyByType.get(type);
-  const typeAllow = c.allowByType.get(type);
-  const typeFree = c.freeTextByType.get(type);
-  const removeCustom = victims.customProperties === 'remove';
-  for (const key in object) {
-    if (!Object.hasOwn(object, key)) continue;
-    let rule: Redaction['rule'] | undefined;
-    let clause = '';
-    let message = '';
-    if (removeCustom && key.charCodeAt(0) === 120 && key.charCodeAt(1) === 95) {
-      rule = 'custom-properties';
-      clause = 'victimProtection.customProperties';
-      message = `Custom property \`${key}\` is removed: custom properties may carry victim or internal data.`;
-    } else if (matchesRules(c.denyGlobal, key) || matchesRules(typeDeny, key)) {
-      rule = 'property-denied';
-      clause = 'properties.deny';
-      message = `Property \`${key}\` is denied by the agreement.`;
-    } else if (matchesRules(c.freeTextGlobal, key) || matchesRules(typeFree, key)) {
-      rule = 'free-text';
-      clause = 'victimProtection.freeTextFields';
-      message = `Free-text property \`${key}\` is removed to protect victims.`;
-    } else if (
-      typeAllow !== undefined &&
-      !matchesRules(typeAllow, key) &&
-      !required.has(key) &&
-      key !== 'object_marking_refs' &&
-      key !== 'granular_markings'
-    ) {
-      rule = 'property-not-allowed';
-      clause = `properties.allow.${type}`;
-      message = `Property \`${key}\` is not among those the agreement allows for \`${type}\`.`;
+  let verdicts = c.propertyVerdicts.get(type);
+  if (verdicts === undefined && c.propertyVerdicts.size < 10_000) {
+    verdicts = new Map();
+    c.propertyVerdicts.set(type, verdicts);
+  }
+  const keys = Object.keys(object);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    let verdict = verdicts?.get(key) as PropertyVerdict | undefined;
+    if (verdict === undefined) {
+      verdict = propertyVerdict(c, type, key);
+      if (verdicts !== undefined && verdicts.size < 10_000) verdicts.set(key, verdict);
     }
-    if (rule === undefined) continue;
-    if (required.has(key) || isRequiredRef(type, key)) {
-      return refuse(
-        {
-          rule,
-          effect: 'deny',
-          clause,
-          message: `${message} It is required for \`${type}\`, so the whole object is withheld.`,
-        },
-        `Change \`${clause}\` so it does not remove \`${key}\`.`,
-      );
-    }
-    redact({ path: key, action: 'remove', rule, clause, message });
+    if (verdict === null) continue;
+    if (verdict.refuse) return refuseWith(id, type, reasons, verdict.refuse, verdict.why);
+    redactions = add(redactions, verdict.redaction);
   }
 
   const extRefs = object.external_references;
   if (Array.isArray(extRefs) && (c.internalSources.size > 0 || c.internalDomains.length > 0)) {
     extRefs.forEach((ref, index) => {
       if (isInternalReference(c, ref)) {
-        redact({
+        redactions = add(redactions, {
           path: `external_references[${index}]`,
           action: 'remove',
           rule: 'internal-reference',
@@ -675,7 +656,10 @@ export function decide(
     const clause =
       a.providerAttribution === 'must-not' ? 'providerAttribution' : 'object_marking_refs';
     if (type === 'identity' && c.providerIds.has(id)) {
-      return refuse(
+      return refuseWith(
+        id,
+        type,
+        reasons,
         {
           rule: 'provider-attribution',
           effect: 'deny',
@@ -686,7 +670,7 @@ export function decide(
       );
     }
     if (object.created_by_ref !== undefined) {
-      redact({
+      redactions = add(redactions, {
         path: 'created_by_ref',
         action: 'remove',
         rule: 'provider-attribution',
@@ -715,7 +699,10 @@ export function decide(
       victimAction === 'remove' ||
       (victimAction === 'pseudonymise' && !env.pseudonymKey)
     ) {
-      return refuse(
+      return refuseWith(
+        id,
+        type,
+        reasons,
         {
           rule: 'victim-identity',
           effect: 'deny',
@@ -730,7 +717,7 @@ export function decide(
           : `Supply the pseudonym key \`${victims.pseudonymKeyId}\`.`,
       );
     } else {
-      redact({
+      redactions = add(redactions, {
         path: '',
         action: victimAction,
         rule: 'victim-identity',
@@ -748,7 +735,7 @@ export function decide(
       object.where_sighted_refs.forEach((ref, index) => {
         if (typeof ref === 'string' && env.protectedIds?.has(ref)) return;
         const effective = action === 'pseudonymise' && !env.pseudonymKey ? 'remove' : action;
-        redact({
+        redactions = add(redactions, {
           path: `where_sighted_refs[${index}]`,
           action: effective === 'remove' ? 'remove' : effective,
           rule: 'where-sighted',
@@ -781,7 +768,10 @@ export function decide(
         ) {
           continue;
         }
-        return refuse(
+        return refuseWith(
+          id,
+          type,
+          reasons,
           {
             rule: 'victim-identity',
             effect: 'deny',
@@ -805,7 +795,10 @@ export function decide(
       const from =
         typeof object.valid_from === 'string' ? Date.parse(object.valid_from) : Number.NaN;
       if (!Number.isNaN(from) && from >= cap) {
-        return refuse(
+        return refuseWith(
+          id,
+          type,
+          reasons,
           {
             rule: 'retention',
             effect: 'deny',
@@ -815,7 +808,7 @@ export function decide(
           'Lengthen `retention.maxDays`.',
         );
       }
-      redact({
+      redactions = add(redactions, {
         path: 'valid_until',
         action: 'cap',
         rule: 'retention',
@@ -828,6 +821,74 @@ export function decide(
 
   if (redactions === undefined) return { id, type, action: 'share', reasons, redactions: [] };
   return { id, type, action: 'share-redacted', reasons, redactions };
+}
+
+function add(list: Redaction[] | undefined, redaction: Redaction): Redaction[] {
+  if (list === undefined) return [redaction];
+  list.push(redaction);
+  return list;
+}
+
+function refuseWith(
+  id: string,
+  type: string,
+  reasons: Reason[],
+  reason: Reason,
+  why: string,
+): Decision {
+  return withhold(id, type, [...reasons, reason], [why]);
+}
+
+/** What the agreement does to one top-level property of one type (memoised by the caller). */
+export type PropertyVerdict =
+  | null
+  | { redaction: Redaction; refuse?: undefined; why?: undefined }
+  | { redaction?: undefined; refuse: Reason; why: string };
+
+function propertyVerdict(c: CompiledAgreementInternal, type: string, key: string): PropertyVerdict {
+  const victims = c.agreement.victimProtection;
+  let rule: Redaction['rule'] | undefined;
+  let clause = '';
+  let message = '';
+  if (victims.customProperties === 'remove' && key.startsWith('x_')) {
+    rule = 'custom-properties';
+    clause = 'victimProtection.customProperties';
+    message = `Custom property \`${key}\` is removed: custom properties may carry victim or internal data.`;
+  } else if (matchesRules(c.denyGlobal, key) || matchesRules(c.denyByType.get(type), key)) {
+    rule = 'property-denied';
+    clause = 'properties.deny';
+    message = `Property \`${key}\` is denied by the agreement.`;
+  } else if (matchesRules(c.freeTextGlobal, key) || matchesRules(c.freeTextByType.get(type), key)) {
+    rule = 'free-text';
+    clause = 'victimProtection.freeTextFields';
+    message = `Free-text property \`${key}\` is removed to protect victims.`;
+  } else {
+    const typeAllow = c.allowByType.get(type);
+    if (
+      typeAllow !== undefined &&
+      !matchesRules(typeAllow, key) &&
+      !requiredProperties(type).has(key) &&
+      key !== 'object_marking_refs' &&
+      key !== 'granular_markings'
+    ) {
+      rule = 'property-not-allowed';
+      clause = `properties.allow.${type}`;
+      message = `Property \`${key}\` is not among those the agreement allows for \`${type}\`.`;
+    }
+  }
+  if (rule === undefined) return null;
+  if (requiredProperties(type).has(key) || isRequiredRef(type, key)) {
+    return {
+      refuse: {
+        rule,
+        effect: 'deny',
+        clause,
+        message: `${message} It is required for \`${type}\`, so the whole object is withheld.`,
+      },
+      why: `Change \`${clause}\` so it does not remove \`${key}\`.`,
+    };
+  }
+  return { redaction: Object.freeze({ path: key, action: 'remove', rule, clause, message }) };
 }
 
 function customStatementReason(
@@ -877,4 +938,39 @@ export function grantedLevels(
   const c = compiled(agreement);
   const clearance = clearanceFor(c, parseRecipient(recipient) as NormalizedRecipient);
   return TLP_LEVELS.filter((_, rank) => clearance.clauseForLevel[rank]! >= 0);
+}
+
+/**
+ * Prepares decisions for one agreement and recipient, so each object costs only the
+ * checks themselves (the fast path for feeds and servers that judge many objects).
+ *
+ * @param agreement - A validated or compiled agreement.
+ * @param recipient - Who would receive the objects.
+ * @param context - Time, marking definitions, known victims, pseudonym keys (fixed for every call).
+ * @returns A function from an object to its decision.
+ *
+ * @example
+ * ```ts
+ * import { createEvaluator, parseAgreement } from '@intelshare/policy';
+ *
+ * const decideFor = createEvaluator(parseAgreement({
+ *   id: 'demo', version: '1', title: 'Demo', effective: { from: '2026-01-01T00:00:00Z' }, purposes: ['detection'],
+ *   parties: [
+ *     { identity: 'identity--8ce3f695-d5a4-4dc8-9e93-a65af453a31a', name: 'P', role: 'provider' },
+ *     { identity: 'identity--03e23f6c-0ac9-4b47-9c84-f718132adb21', name: 'R', role: 'recipient' },
+ *   ],
+ *   recipients: [{ match: { identities: ['identity--03e23f6c-0ac9-4b47-9c84-f718132adb21'] }, maxTlp: 'green' }],
+ * }), { identity: 'identity--03e23f6c-0ac9-4b47-9c84-f718132adb21' }, { now: '2026-03-01T00:00:00Z' });
+ * decideFor({ type: 'malware', id: 'malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b' }).action; // 'withhold' (unmarked is RED by default)
+ * ```
+ */
+export function createEvaluator(
+  agreement: SharingAgreement | CompiledAgreement,
+  recipient: Recipient,
+  context: EvaluationContext = {},
+): (object: unknown) => Decision {
+  const c = compiled(agreement);
+  const clearance = clearanceFor(c, parseRecipient(recipient));
+  const env = makeEnv(c, { ...context, now: toMs(context.now) });
+  return (object) => decide(c, clearance, object, env, '');
 }

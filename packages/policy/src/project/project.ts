@@ -1,4 +1,5 @@
 import { IntelshareError, uuidV5 } from '@intelshare/stix';
+import { sha1 } from '@noble/hashes/legacy.js';
 import type { SharingAgreement } from '../agreement/agreement-schema';
 import { type AuditEntry, type AuditLog, contentHash } from '../audit/audit-log';
 import {
@@ -71,6 +72,7 @@ interface Entry {
   withheld: boolean;
   derived: boolean;
   derivedId?: string;
+  refs?: string[];
   replacement: boolean;
 }
 
@@ -311,15 +313,19 @@ export function project(
   for (const id of replacements.keys()) addPresent(id);
   const resolveRef = (ref: string) => idMap.get(ref) ?? ref;
 
+  // After the first round only objects that reference something withheld or re-identified
+  // in the previous round are looked at again.
+  let dirty: Set<string> | undefined;
   for (let round = 0; round < 1000; round++) {
-    let again = false;
+    const changedIds = new Set<string>();
     for (const entry of entries) {
       if (entry.withheld || entry.replacement) continue;
+      if (dirty !== undefined && !entry.refs?.some((ref) => dirty!.has(ref))) continue;
       const outcome = fixReferences(entry, present, resolveRef);
       if (outcome === 'withhold') {
         entry.withheld = true;
         dropPresent(String(entry.original.id));
-        again = true;
+        changedIds.add(String(entry.original.id));
       }
     }
     // STIX 2.1 §3.6.1: only the creator makes new versions; anyone else derives a new object.
@@ -338,9 +344,10 @@ export function project(
       idMap.set(oldId, newId);
       dropPresent(oldId);
       addPresent(newId);
-      again = true;
+      changedIds.add(oldId);
     }
-    if (!again) break;
+    if (changedIds.size === 0) break;
+    dirty = changedIds;
   }
 
   // Pass 4: versions, agreement marking, marking definitions.
@@ -448,11 +455,26 @@ export function project(
   ): 'ok' | 'withhold' {
     const type = String(entry.original.type);
     const edits: { path: SelectorSegment[]; to?: string; top: string }[] = [];
-    walkRefs(entry.object, [], (path, ref, top) => {
+    const refs: string[] = [];
+    walkRefs(entry.object, [], (parent, key, index, ref) => {
       const target = resolve(ref);
-      if (!presentIds.has(target)) edits.push({ path, top });
-      else if (target !== ref) edits.push({ path, to: target, top });
+      if (!presentIds.has(target)) {
+        edits.push({
+          path: index < 0 ? [...parent, key] : [...parent, key, index],
+          top: (parent[0] as string | undefined) ?? key,
+        });
+      } else {
+        refs.push(target);
+        if (target !== ref) {
+          edits.push({
+            path: index < 0 ? [...parent, key] : [...parent, key, index],
+            to: target,
+            top: (parent[0] as string | undefined) ?? key,
+          });
+        }
+      }
     });
+    entry.refs = refs;
     if (edits.length === 0) return 'ok';
     for (const edit of edits) {
       if (edit.to === undefined && edit.path.length === 1 && isRequiredRef(type, edit.top)) {
@@ -524,24 +546,23 @@ function ensureClone(entry: Entry): void {
 /** Calls `visit` for every `*_ref` / `*_refs` value except markings (which are handled separately). */
 function walkRefs(
   node: unknown,
-  path: SelectorSegment[],
-  visit: (path: SelectorSegment[], ref: string, top: string) => void,
+  parent: SelectorSegment[],
+  visit: (parent: SelectorSegment[], key: string, index: number, ref: string) => void,
 ): void {
   if (!isRecord(node)) return;
-  for (const key in node) {
-    if (!Object.hasOwn(node, key)) continue;
+  const keys = Object.keys(node);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
     const value = node[key];
     if (key.endsWith('_ref')) {
-      if (path.length === 0 && key === 'marking_ref') continue;
-      if (typeof value === 'string')
-        visit([...path, key], value, (path[0] as string | undefined) ?? key);
+      if (parent.length === 0 && key === 'marking_ref') continue;
+      if (typeof value === 'string') visit(parent, key, -1, value);
     } else if (key.endsWith('_refs')) {
-      if (path.length === 0 && key === 'object_marking_refs') continue;
+      if (parent.length === 0 && key === 'object_marking_refs') continue;
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
           const item = value[i];
-          if (typeof item === 'string')
-            visit([...path, key, i], item, (path[0] as string | undefined) ?? key);
+          if (typeof item === 'string') visit(parent, key, i, item);
         }
       }
     } else if (
@@ -554,9 +575,9 @@ function walkRefs(
     ) {
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
-          if (isRecord(value[i])) walkRefs(value[i], [...path, key, i], visit);
+          if (isRecord(value[i])) walkRefs(value[i], [...parent, key, i], visit);
         }
-      } else walkRefs(value, [...path, key], visit);
+      } else walkRefs(value, [...parent, key], visit);
     }
   }
 }
@@ -630,12 +651,37 @@ function selectorText(segments: readonly SelectorSegment[]): string {
   return segments.map((s) => (typeof s === 'number' ? `[${s}]` : s)).join('.');
 }
 
+const NAMESPACE_BYTES = Uint8Array.from(
+  INTELSHARE_POLICY_NAMESPACE.replaceAll('-', '')
+    .match(/../g)!
+    .map((h) => Number.parseInt(h, 16)),
+);
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const utf8 = new TextEncoder();
+
+/** RFC 9562 §5.5 UUIDv5 in our namespace (same result as `uuidV5`, without re-parsing the namespace per call). */
+export function policyUuid(name: string): string {
+  const bytes = utf8.encode(name);
+  const input = new Uint8Array(16 + bytes.length);
+  input.set(NAMESPACE_BYTES, 0);
+  input.set(bytes, 16);
+  const h = sha1(input);
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  let out = '';
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) out += '-';
+    out += HEX[h[i]!];
+  }
+  return out;
+}
+
 function derivedId(entry: Entry, a: SharingAgreement): string {
   const signature = [...entry.decision.redactions, ...entry.extraRedactions]
     .map((r) => `${r.action}:${r.path}`)
     .sort()
     .join(',');
-  const id = `${String(entry.original.type)}--${uuidV5(INTELSHARE_POLICY_NAMESPACE, `derived|${String(entry.original.id)}|${String(entry.original.modified ?? '')}|${a.id}@${a.version}|${signature}`)}`;
+  const id = `${String(entry.original.type)}--${policyUuid(`derived|${String(entry.original.id)}|${String(entry.original.modified ?? '')}|${a.id}@${a.version}|${signature}`)}`;
   entry.derivedId = id;
   return id;
 }
