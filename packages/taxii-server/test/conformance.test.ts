@@ -708,6 +708,43 @@ describe('limits', () => {
     ).toBe(200);
   });
 
+  it('throttles password guessing per user name before running PBKDF2', async () => {
+    const handler = createTaxiiHandler(await config());
+    const guess = (password: string) =>
+      handler(
+        new Request('http://127.0.0.1/taxii2/', {
+          headers: { authorization: `Basic ${btoa(`bob:${password}`)}` },
+        }),
+      );
+    for (let i = 0; i < 10; i++) await expectError(await guess(`wrong-${i}`), 401);
+    const throttled = await guess('b0b-pa55word');
+    expect(throttled.headers.get('retry-after')).toBe('1');
+    await expectError(throttled, 429);
+  });
+
+  it('answers 413 for a streamed body without Content-Length once it passes the limit', async () => {
+    const handler = createTaxiiHandler(await config());
+    const chunk = new TextEncoder().encode(`{"objects":[${'{"type":"x"},'.repeat(1000)}`);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += chunk.byteLength;
+        if (sent > 10 * 64 * 1024) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const response = await handler(
+      new Request('http://127.0.0.1/api/collections/alice-only/objects/', {
+        method: 'POST',
+        headers: { ...ALICE, 'content-type': TAXII },
+        body,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    await expectError(response, 413);
+    expect(sent).toBeLessThan(10 * 64 * 1024); // it stopped reading early
+  });
+
   it('answers 503 when a request runs past the timeout', async () => {
     const base = await config();
     const slow = new MemoryStorage();

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { authSchema } from '../config/server-config';
 import { TaxiiHttpError } from '../errors/taxii-http-error';
+import { RateLimiter } from '../limits/rate-limiter';
 import { sha256Hex, verifyPassword } from './credentials';
 
 const CHALLENGE = {
@@ -20,8 +21,12 @@ export class Authenticator {
   readonly #anonymous: string | undefined;
   readonly #verified = new Map<string, { principal: string; until: number }>();
   readonly #now: () => number;
+  // PBKDF2 is slow on purpose; without a bound, wrong passwords would be a cheap way to
+  // burn the server's CPU and to guess. Each username gets 10 uncached checks, then 1/s.
+  readonly #attempts: RateLimiter;
 
   constructor(auth: z.output<typeof authSchema>, now: () => number) {
+    this.#attempts = new RateLimiter(1, 10, now);
     for (const key of auth.apiKeys) this.#keys.set(key.hash.slice('sha256:'.length), key.principal);
     for (const user of auth.users) {
       this.#users.set(user.username, {
@@ -77,6 +82,12 @@ export class Authenticator {
     const cacheKey = await sha256Hex(`${decoded}\u0000${user?.passwordHash ?? ''}`);
     const cached = this.#verified.get(cacheKey);
     if (cached && cached.until > now) return cached.principal;
+    const wait = this.#attempts.take(`basic:${username.slice(0, 200)}`);
+    if (wait > 0) {
+      throw new TaxiiHttpError(429, 'Too many sign-in attempts.', `Retry in ${wait} s.`, {
+        'retry-after': String(wait),
+      });
+    }
     if (!user || !(await verifyPassword(decoded.slice(colon + 1), user.passwordHash))) {
       throw unauthorized('The username or password is not valid.');
     }
