@@ -46,6 +46,8 @@ export type { MediaType } from './taxii/media-type';
 export { parseMediaType } from './taxii/media-type';
 export type { ObjectsOptions, TaxiiCursor, TaxiiStreamEvent } from './taxii/object-stream';
 export { TaxiiObjectStream } from './taxii/object-stream';
+export type { PollTaxiiOptions } from './taxii/poll-taxii';
+export { pollTaxii } from './taxii/poll-taxii';
 export type {
   CallOptions,
   ManifestPage,

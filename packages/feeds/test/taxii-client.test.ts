@@ -4,6 +4,7 @@ import {
   FeedTransportError,
   FeedValidationError,
   isTaxiiError,
+  pollTaxii,
   type StixObject,
   TaxiiClient,
   type TaxiiCursor,
@@ -240,6 +241,32 @@ describe('resumable cursor', () => {
       .toArray();
     expect(events.some((e) => e.type === 'cursor-expired')).toBe(true);
     expect(keys([...seen.slice(0, 40), ...rest])).toEqual(expected(rows));
+  });
+});
+
+describe('pollTaxii', () => {
+  it('delivers pages and returns a cursor that makes the next poll incremental', async () => {
+    const rows = makeObjects(60);
+    server.addCollection(COLL, rows);
+    const pages: number[] = [];
+    const first = await pollTaxii(client(), API, COLL, {
+      limit: 25,
+      onPage: (objects) => void pages.push(objects.length),
+    });
+    expect(pages).toEqual([25, 25, 10]);
+    expect(first.objects).toBe(60);
+    const extra = makeObjects(63)
+      .slice(60)
+      .map((row) => ({ ...row, dateAdded: '2031-01-01T00:00:00.000000Z' }));
+    server.collections.get(COLL)!.objects.push(...extra);
+    const got: string[] = [];
+    const second = await pollTaxii(client(), API, COLL, {
+      limit: 25,
+      cursor: first.cursor,
+      onPage: (objects) => void got.push(...objects.map((o) => o.id)),
+    });
+    expect(got).toEqual(extra.map((r) => r.object.id));
+    expect(second.cursor.done).toBe(true);
   });
 });
 
