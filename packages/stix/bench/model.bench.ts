@@ -33,6 +33,7 @@ for (const file of [
         items,
       },
     ],
+    time: 3000,
     extra: { file, bytes, objects: items, targetRatio: TARGET },
   });
 }

@@ -85,6 +85,67 @@ export const RESERVED_PROPERTY_NAMES: ReadonlySet<string> = new Set([
   'addresses',
 ]);
 
+/**
+ * Tells whether `v` is `type--UUID` (STIX 2.1 §2.9). Hand-written because the regular
+ * expression backtracks over the whole UUID (its hex digits also match the type part);
+ * this is the hottest check of the validator. Type-name results are memoised (bounded).
+ */
+export function isIdentifier(v: string): boolean {
+  return identifierTypeLength(v) > 0;
+}
+
+/**
+ * The length of the type part of a valid identifier, or -1 when `v` is not one. Checks
+ * characters in place: no substring, no regular expression, no hashing.
+ */
+export function identifierTypeLength(v: string): number {
+  const n = v.length;
+  // Type names are 3-250 characters; `--` and a 36-character UUID follow.
+  if (n < 41 || n > 288 || v.charCodeAt(n - 37) !== 45 || v.charCodeAt(n - 38) !== 45) return -1;
+  if (!isUuidAt(v, n - 36)) return -1;
+  const end = n - 38;
+  let previous = 45; // a leading hyphen is rejected like a doubled one
+  for (let i = 0; i < end; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 45) {
+      if (previous === 45) return -1;
+    } else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) {
+      return -1;
+    }
+    previous = c;
+  }
+  return previous === 45 ? -1 : end;
+}
+
+/** `UUID_RE` without a regular expression or a substring, for the hot path. */
+function isUuidAt(v: string, start: number): boolean {
+  for (let i = 0; i < 36; i++) {
+    const c = v.charCodeAt(start + i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (i === 14) {
+      if (c < 49 || c > 56) return false; // version 1-8
+    } else if (i === 19) {
+      if (c !== 56 && c !== 57 && c !== 97 && c !== 98 && c !== 65 && c !== 66) return false; // variant 8, 9, a, b
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+const validPropertyNames = new Map<string, boolean>();
+
+/** Tells whether `name` is a valid custom property name (STIX 2.1 §3.1), memoised (bounded). */
+function isPropertyName(name: string): boolean {
+  let valid = validPropertyNames.get(name);
+  if (valid === undefined) {
+    valid = PROPERTY_NAME_RE.test(name);
+    if (validPropertyNames.size < 4096) validPropertyNames.set(name, valid);
+  }
+  return valid;
+}
+
 /** Keys that must never be created from input (prototype pollution). */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
   '__proto__',
@@ -241,6 +302,8 @@ export function ref(
 ): Prop<z.ZodString, false> {
   const allowed = types ? new Set(types) : undefined;
   const forbidden = options.not ? new Set(options.not) : undefined;
+  const allowedList = types ?? [];
+  const forbiddenList = options.not ?? [];
   return prop(
     z
       .string()
@@ -253,7 +316,8 @@ export function ref(
       }, 'Reference to a type not allowed here.'),
     (v, ctx, p, k) => {
       if (!checkStringValue(v, ctx, p, k)) return;
-      if (!IDENTIFIER_RE.test(v)) {
+      const length = identifierTypeLength(v);
+      if (length < 0) {
         ctx.fail(
           'INVALID_REF',
           p,
@@ -262,23 +326,35 @@ export function ref(
         );
         return;
       }
-      if (allowed === undefined && forbidden === undefined) return;
-      // `--` and a 36-character UUID end every identifier.
-      const type = v.slice(0, v.length - 38);
-      if (forbidden?.has(type)) {
-        ctx.fail('REF_TYPE_NOT_ALLOWED', p, k, `A reference here must not point at a \`${type}\`.`);
-      } else if (allowed && !allowed.has(type)) {
+      // Compare the type prefix in place: refs are the most frequent check of all.
+      if (forbiddenList.length > 0 && startsWithType(v, length, forbiddenList)) {
+        ctx.fail(
+          'REF_TYPE_NOT_ALLOWED',
+          p,
+          k,
+          `A reference here must not point at a \`${v.slice(0, length)}\`.`,
+        );
+      } else if (types !== undefined && !startsWithType(v, length, allowedList)) {
+        const type = v.slice(0, length);
         if (options.custom && !knownTypes.has(type) && ctx.allowCustom) return;
         ctx.fail(
           'REF_TYPE_NOT_ALLOWED',
           p,
           k,
-          `A reference here must point at ${[...allowed].join(' or ')}, not \`${type}\`.`,
+          `A reference here must point at ${allowedList.join(' or ')}, not \`${type}\`.`,
         );
       }
     },
     types,
   );
+}
+
+function startsWithType(v: string, length: number, types: readonly string[]): boolean {
+  for (let i = 0; i < types.length; i++) {
+    const type = types[i]!;
+    if (type.length === length && v.startsWith(type)) return true;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -493,7 +569,7 @@ export function unknownProperty(
       name,
       `\`${name}\` is reserved by STIX 2.1 and must not be used.`,
     );
-  } else if (!PROPERTY_NAME_RE.test(name)) {
+  } else if (!isPropertyName(name)) {
     ctx.fail(
       'INVALID_PROPERTY_NAME',
       path,

@@ -2,7 +2,7 @@ import { declaredExtensionTypes, extensionsProp, sdoCommon, timestampOrder } fro
 import type { StixIssue } from '../model/issue';
 import {
   compileObjectCheck,
-  IDENTIFIER_RE,
+  isIdentifier,
   isPlainObject,
   specVersionOptional,
   TYPE_NAME_RE,
@@ -86,7 +86,7 @@ export function validateInto(o: unknown, ctx: ValidationContext, path: string): 
     return false;
   }
   // STIX 2.1 §2.9: `type--UUID` with the prefix equal to the object's type.
-  if (!IDENTIFIER_RE.test(id)) {
+  if (!isIdentifier(id)) {
     ctx.fatal(
       'INVALID_ID',
       path,
