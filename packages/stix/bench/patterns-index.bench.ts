@@ -103,8 +103,10 @@ export function makeObservations(
   return out;
 }
 
-function build(n: number): { index: IndicatorIndex; buildMs: number } {
-  const indicators = makeIndicators(n);
+function build(
+  n: number,
+  indicators = makeIndicators(n),
+): { index: IndicatorIndex; buildMs: number } {
   const start = performance.now();
   const index = new IndicatorIndex();
   const result = index.add(indicators);
@@ -134,10 +136,15 @@ if (process.env.PATTERNS_BENCH_IMPORT_ONLY === '1') {
   const n = Number(process.argv[process.argv.indexOf('--child') + 1]);
   const scos = new Map<string, Record<string, unknown>>();
   const observations = makeObservations(OBSERVATIONS, n, scos);
-  const { index, buildMs } = build(n);
-  // Heap still in use after a full collection: the index plus this process's corpus.
+  // Heap in use after full collections: before and after building, so the index's own
+  // share is told apart from this process's corpus (the indicator objects themselves).
   setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
+  const gc = runInNewContext('gc') as () => void;
+  const indicators = makeIndicators(n);
+  gc();
+  const corpusHeapBytes = process.memoryUsage().heapUsed;
+  const { index, buildMs } = build(n, indicators);
+  gc();
   const retainedHeapBytes = process.memoryUsage().heapUsed;
   matchAll(index, observations, scos);
   const rounds = 10;
@@ -158,7 +165,9 @@ if (process.env.PATTERNS_BENCH_IMPORT_ONLY === '1') {
       observationsPerCpuSec: Math.round((rounds * OBSERVATIONS * 1000) / cpuMs),
       hitsPerRound: hits / rounds,
       peakRssBytesInProcess: peakRssBytes(),
-      retainedHeapMbAfterBuild: Math.round(retainedHeapBytes / 1e6),
+      heapMbBeforeBuild: Math.round(corpusHeapBytes / 1e6),
+      heapMbAfterBuild: Math.round(retainedHeapBytes / 1e6),
+      indexBytesPerIndicator: Math.round((retainedHeapBytes - corpusHeapBytes) / n),
     })}\n`,
   );
 } else {

@@ -293,3 +293,21 @@ describe('IndicatorIndex MATCHES sets', () => {
     ).toEqual([]);
   });
 });
+
+describe('IndicatorIndex memory bounds', () => {
+  it('recompiles patterns evicted from its bounded cache and removes by the pattern as added', () => {
+    const index = new IndicatorIndex();
+    const list = Array.from({ length: 5000 }, (_, i) =>
+      indicator(`c${i}`, `[file:hashes.MD5 = 'h${i}' AND file:size > ${i}]`),
+    );
+    expect(index.add(list).added).toBe(5000);
+    const file = (i: number, size: number) =>
+      od('f', [{ type: 'file', hashes: { MD5: `h${i}` }, size }]);
+    expect(ids(index.match(file(0, 10)))).toEqual(['indicator--c0']);
+    expect(ids(index.match(file(0, 0)))).toEqual([]);
+    expect(ids(index.match(file(4999, 5000)))).toEqual(['indicator--c4999']);
+    list[0]!.pattern = "[file:hashes.MD5 = 'other']";
+    expect(index.remove('indicator--c0')).toBe(true);
+    expect(ids(index.match(file(0, 10)))).toEqual([]);
+  });
+});

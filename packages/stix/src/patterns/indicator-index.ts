@@ -114,7 +114,8 @@ export interface CompiledIndicator {
   direct: boolean;
   /** Needs more than one observation (AND/FOLLOWEDBY across observations, qualifiers). */
   multi: boolean;
-  compiled: CompiledPattern | undefined;
+  /** The pattern as added (the caller may later mutate `source`). */
+  pattern: string;
   stamp: number;
 }
 
@@ -126,6 +127,7 @@ type Anchor =
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const EMPTY: readonly IndicatorMatch[] = Object.freeze([]);
+const COMPILED_CACHE_SIZE = 4096;
 const NO_OBSERVATION: ObservedDataLike = Object.freeze({});
 const NO_OPTIONS: IndexMatchOptions = Object.freeze({});
 
@@ -429,7 +431,7 @@ export class IndicatorIndex {
     }
     let ast: ReturnType<typeof parsePattern>;
     try {
-      ast = parsePattern(indicator.pattern, { maxLength: 65_536 });
+      ast = parsePattern(indicator.pattern, { maxLength: 65_536, locations: false });
     } catch (error) {
       if (isPatternError(error)) return `pattern: ${error.message}`;
       throw error;
@@ -444,13 +446,15 @@ export class IndicatorIndex {
       modified,
       direct: false,
       multi: !single,
-      compiled: undefined,
+      pattern: indicator.pattern,
       stamp: 0,
     };
     const { triggers, direct } = triggersOf(ast);
     if (!direct) {
       try {
-        ind.compiled = new CompiledPattern(ast);
+        // Compiled now to reject a bad regex at once; kept only in a bounded cache, since
+        // a million compiled trees would dominate memory and verification is rare.
+        this.cacheCompiled(ind, new CompiledPattern(ast));
       } catch (error) {
         if (isPatternError(error)) return `pattern: ${error.message}`;
         throw error;
@@ -566,9 +570,10 @@ export class IndicatorIndex {
   }
 
   private unregister(ind: CompiledIndicator): void {
+    this.compiledCache.delete(ind);
     this.registerAll(
       ind,
-      triggersOf(parsePattern(ind.source.pattern, { maxLength: 65_536 })).triggers,
+      triggersOf(parsePattern(ind.pattern, { maxLength: 65_536, locations: false })).triggers,
       false,
     );
   }
@@ -712,6 +717,31 @@ export class IndicatorIndex {
     }
   }
 
+  private readonly compiledCache = new Map<CompiledIndicator, CompiledPattern>();
+
+  private cacheCompiled(ind: CompiledIndicator, compiled: CompiledPattern): CompiledPattern {
+    if (this.compiledCache.size >= COMPILED_CACHE_SIZE) {
+      this.compiledCache.delete(this.compiledCache.keys().next().value!);
+    }
+    this.compiledCache.set(ind, compiled);
+    return compiled;
+  }
+
+  /** @internal The compiled pattern of an indicator, from the bounded cache or compiled again. */
+  compiledFor(ind: CompiledIndicator): CompiledPattern {
+    const hit = this.compiledCache.get(ind);
+    if (hit) {
+      // Refresh its place in the least-recently-used order.
+      this.compiledCache.delete(ind);
+      this.compiledCache.set(ind, hit);
+      return hit;
+    }
+    return this.cacheCompiled(
+      ind,
+      new CompiledPattern(parsePattern(ind.pattern, { maxLength: 65_536, locations: false })),
+    );
+  }
+
   /** @internal */
   isCurrent(ind: CompiledIndicator): boolean {
     return this.byId.get(ind.id) === ind;
@@ -814,7 +844,7 @@ class MatchRun {
     if (this.pending) {
       this.prepared ??= prepareObservation(this.observed, 0, this.options.scos);
       for (const ind of this.pending) {
-        const compiled = ind.compiled!;
+        const compiled = this.index.compiledFor(ind);
         const correlation = this.options.correlation;
         if (ind.multi && correlation && this.index.isCurrent(ind)) {
           let buffer = correlation.buffers.get(ind);

@@ -19,7 +19,15 @@ export interface ParsePatternOptions {
   maxDepth?: number;
   /** Most comparison tests plus observation expressions in one pattern. Default 10,000. */
   maxTerms?: number;
+  /**
+   * Record each node's position in `loc` (default `true`). With `false` every node shares
+   * one `{ offset: 0, line: 0, column: 0 }`, which saves memory when positions are not
+   * needed (errors still carry real positions).
+   */
+  locations?: boolean;
 }
+
+const NO_LOCATION: PatternPosition = Object.freeze({ offset: 0, line: 0, column: 0 });
 
 const KEYWORDS = new Set([
   'AND',
@@ -62,12 +70,18 @@ class Parser {
   private terms = 0;
   private readonly maxDepth: number;
   private readonly maxTerms: number;
+  private readonly locations: boolean;
 
   constructor(text: string, options: ParsePatternOptions) {
+    this.locations = options.locations ?? true;
     this.maxDepth = options.maxDepth ?? 64;
     this.maxTerms = options.maxTerms ?? 10_000;
     this.lexer = new Lexer(text);
     this.tok = this.lexer.next();
+  }
+
+  private node(t: Token): PatternPosition {
+    return this.locations ? loc(t) : NO_LOCATION;
   }
 
   private advance(): Token {
@@ -116,7 +130,7 @@ class Parser {
     }
     const expression = this.observationExpressions();
     if (this.tok.kind !== 'eof') this.fail(`Unexpected ${describe(this.tok)} after the pattern`);
-    return { kind: 'pattern', expression, loc: loc(start) };
+    return { kind: 'pattern', expression, loc: this.node(start) };
   }
 
   // STIX 2.1 §9.7 precedence: qualifiers bind tightest, then AND, OR, FOLLOWEDBY; all left-associative.
@@ -160,7 +174,7 @@ class Parser {
       const comparison = this.comparisonOr();
       this.expect('rbrack', '`]` to close the observation expression');
       this.depth--;
-      expression = { kind: 'observation', comparison, loc: loc(start) };
+      expression = { kind: 'observation', comparison, loc: this.node(start) };
     } else if (start.kind === 'lparen') {
       this.enter(start);
       this.advance();
@@ -192,7 +206,7 @@ class Parser {
       if (!this.isWord('SECONDS'))
         this.fail(`Expected \`SECONDS\` but found ${describe(this.tok)}`);
       this.advance();
-      return { kind: 'within', seconds: seconds === 0 ? 0 : seconds, loc: loc(t) };
+      return { kind: 'within', seconds: seconds === 0 ? 0 : seconds, loc: this.node(t) };
     }
     if (t.text === 'START') {
       this.advance();
@@ -200,7 +214,7 @@ class Parser {
       if (!this.isWord('STOP')) this.fail(`Expected \`STOP\` but found ${describe(this.tok)}`);
       this.advance();
       const stop = this.expect('timestamp', "a t'...' timestamp after STOP").text;
-      return { kind: 'start-stop', start, stop, loc: loc(t) };
+      return { kind: 'start-stop', start, stop, loc: this.node(t) };
     }
     if (t.text === 'REPEATS') {
       this.advance();
@@ -213,7 +227,7 @@ class Parser {
       if (!Number.isSafeInteger(times)) this.fail('REPEATS count is too large', n);
       if (!this.isWord('TIMES')) this.fail(`Expected \`TIMES\` but found ${describe(this.tok)}`);
       this.advance();
-      return { kind: 'repeats', times, loc: loc(t) };
+      return { kind: 'repeats', times, loc: this.node(t) };
     }
     return undefined;
   }
@@ -252,7 +266,7 @@ class Parser {
     if (start.kind === 'word' && start.text === 'EXISTS') {
       this.advance();
       const path = this.objectPath();
-      return { kind: 'exists', path, loc: loc(start) };
+      return { kind: 'exists', path, loc: this.node(start) };
     }
     const path = this.objectPath();
     let negated = false;
@@ -292,7 +306,7 @@ class Parser {
         this.fail(`${operator} cannot compare with a boolean`, opTok);
       }
     }
-    return { kind: 'comparison', path, operator, negated, value, loc: loc(start) };
+    return { kind: 'comparison', path, operator, negated, value, loc: this.node(start) };
   }
 
   private setLiteral(): PatternLiteral[] {
@@ -316,7 +330,7 @@ class Parser {
 
   private literal(): PatternLiteral {
     const t = this.tok;
-    const at = loc(t);
+    const at = this.node(t);
     switch (t.kind) {
       case 'string':
         this.advance();
@@ -391,7 +405,7 @@ class Parser {
         }
         this.expect('rbrack', '`]` to close the list index');
       } else {
-        return { kind: 'path', objectType: typeTok.text, steps, loc: loc(typeTok) };
+        return { kind: 'path', objectType: typeTok.text, steps, loc: this.node(typeTok) };
       }
     }
   }
