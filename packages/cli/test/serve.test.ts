@@ -92,6 +92,8 @@ describe('intelshare serve --demo', () => {
   it('exits 2 without --demo', async () => {
     const result = await runCli(['serve']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('intelshare serve: give `--demo`; run `intelshare serve --help`.\n');
+    expect(result.stderr).toBe(
+      'intelshare serve: give `--config FILE` or `--demo`; run `intelshare serve --help`.\n',
+    );
   });
 });

@@ -48,11 +48,12 @@ export const COMMANDS: readonly Command[] = [
     'Preview what a partner receives under a sharing agreement.',
     () => import('./share'),
   ),
-  lazy('taxii', 'Discover, list and pull TAXII 2.1 collections.', () => import('./taxii/index'), [
-    'discover',
-    'collections',
-    'pull',
-  ]),
+  lazy(
+    'taxii',
+    'Discover, list, pull from and push to TAXII 2.1 collections.',
+    () => import('./taxii/index'),
+    ['discover', 'collections', 'pull', 'push'],
+  ),
   lazy(
     'serve',
     'Run a TAXII 2.1 server (--demo: with bundled public data).',

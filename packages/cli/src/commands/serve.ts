@@ -7,21 +7,31 @@ import {
   createTaxiiHandler,
   hashApiKey,
   hashPassword,
+  loadServerConfig,
   MemoryStorage,
   TAXII_MEDIA_TYPE,
+  toTaxiiServerConfig,
 } from '@intelshare/taxii-server';
-import { type RunningServer, serve } from '@intelshare/taxii-server/node';
+import { openStorage, type RunningServer, serve } from '@intelshare/taxii-server/node';
+import { parse as parseYaml } from 'yaml';
 import { HELP_OPTION, integerOption, JSON_OPTION, parseCommandArgs } from '../args';
 import { printHelpIfAsked } from '../command';
 import type { Context } from '../context';
-import { ioError, usageError } from '../errors/cli-error';
+import { invalidInputError, ioError, usageError } from '../errors/cli-error';
 import { EXIT_CODES, type ExitCode } from '../exit-codes';
-import { describeSystemError } from '../input';
+import { describeSystemError, openInput, readText } from '../input';
 import { columns, printJson } from '../output';
 
-const HELP = `Usage: intelshare serve --demo [--port N] [--json]
+const HELP = `Usage: intelshare serve --config FILE [--port N] [--host H] [--json]
+       intelshare serve --demo [--port N] [--json]
 
-Runs a TAXII 2.1 server.
+Runs a TAXII 2.1 server until interrupted (Ctrl+C or SIGTERM).
+
+With --config it serves what a YAML or JSON config file describes: API roots,
+collections (stored, or views that project a source collection through a sharing
+agreement for one recipient), users and API keys (hashed), limits, and the storage
+(\`memory:\`, \`sqlite:<file>\` or \`postgres://...\`). Agreements may be given inline or
+as \`{ file: path }\`, relative to the config file.
 
 With --demo it listens on 127.0.0.1 with one read-write collection holding the OASIS
 STIX 2.1 example bundles shipped with this package, and fresh random credentials: a
@@ -29,13 +39,17 @@ user name and a password, the password also accepted as an API key (Bearer token
 The server runs until interrupted (Ctrl+C).
 
 Options:
-      --demo       Serve the bundled public demo data (required in this version).
-      --port N     Port to listen on (default: a free port).
-      --json       Once listening, print one line:
-                   {"discovery","api_root","collection","username","password"}.
-  -h, --help       Print this help.
+  -c, --config FILE  The server config file.
+      --demo         Serve the bundled public demo data instead.
+  -p, --port N       Port to listen on (default 8021 with --config, a free port with --demo).
+      --host H       Interface to listen on with --config (default 127.0.0.1).
+      --json         Once listening, print one line: with --demo
+                     {"discovery","api_root","collection","username","password"},
+                     with --config {"discovery","api_roots"}.
+  -h, --help         Print this help.
 
 Example:
+  intelshare serve --config taxii.yaml --port 8443 --host 0.0.0.0
   intelshare serve --demo --port 8021
   intelshare taxii collections http://127.0.0.1:8021/ --user demo --password <printed password>
 `;
@@ -51,13 +65,30 @@ export async function run(argv: readonly string[], ctx: Context): Promise<ExitCo
     ...HELP_OPTION,
     ...JSON_OPTION,
     demo: { type: 'boolean' },
+    config: { type: 'string', short: 'c' },
     port: { type: 'string', short: 'p' },
+    host: { type: 'string' },
   });
   if (await printHelpIfAsked(values, HELP, ctx)) return EXIT_CODES.ok;
   if (positionals.length > 0) throw usageError('`intelshare serve` takes no file arguments');
-  if (values.demo !== true) throw usageError('give `--demo`; run `intelshare serve --help`');
-  const port = integerOption('port', values.port, { min: 0, max: 65_535 }) ?? 0;
-  return serveDemo(port, values.json === true, ctx);
+  if (values.demo === true && values.config !== undefined) {
+    throw usageError('give either `--config FILE` or `--demo`, not both');
+  }
+  const port = integerOption('port', values.port, { min: 0, max: 65_535 });
+  if (values.config !== undefined) {
+    return serveConfig(
+      values.config,
+      port ?? 8021,
+      values.host ?? '127.0.0.1',
+      values.json === true,
+      ctx,
+    );
+  }
+  if (values.demo !== true)
+    throw usageError('give `--config FILE` or `--demo`; run `intelshare serve --help`');
+  if (values.host !== undefined)
+    throw usageError('`--demo` always listens on 127.0.0.1; drop `--host`');
+  return serveDemo(port ?? 0, values.json === true, ctx);
 }
 
 async function serveDemo(port: number, json: boolean, ctx: Context): Promise<ExitCode> {
@@ -127,6 +158,80 @@ async function serveDemo(port: number, json: boolean, ctx: Context): Promise<Exi
   await untilAborted(ctx.signal);
   await server.close();
   await storage.close();
+  return EXIT_CODES.ok;
+}
+
+async function serveConfig(
+  path: string,
+  port: number,
+  host: string,
+  json: boolean,
+  ctx: Context,
+): Promise<ExitCode> {
+  if (path === '-') throw usageError('read the config from a file, not stdin');
+  const file = loadServerConfig(await readText(await openInput(path, ctx), 1024 * 1024));
+  // `{ file: path }` agreements are read here, relative to the config file.
+  const agreements: Record<string, unknown> = Object.create(null);
+  for (const [name, value] of Object.entries(file.agreements)) {
+    const reference = value as { file?: unknown } | null;
+    if (
+      reference &&
+      typeof reference === 'object' &&
+      typeof reference.file === 'string' &&
+      Object.keys(reference).length === 1
+    ) {
+      const agreementPath = join(dirname(path), reference.file);
+      const text = await readText(await openInput(agreementPath, ctx), 1024 * 1024);
+      try {
+        agreements[name] = parseYaml(text, { maxAliasCount: 100 }) as unknown;
+      } catch (error) {
+        throw invalidInputError(
+          `the agreement file \`${agreementPath}\` is not valid YAML or JSON`,
+          error,
+        );
+      }
+    } else {
+      agreements[name] = value;
+    }
+  }
+  let storage: Awaited<ReturnType<typeof openStorage>>;
+  try {
+    storage = await openStorage(file.storage);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === undefined) throw error;
+    throw ioError(
+      `cannot open the storage \`${file.storage}\`: ${describeSystemError(error)}`,
+      error,
+    );
+  }
+  try {
+    const handler = createTaxiiHandler(
+      toTaxiiServerConfig({ ...file, agreements }, { storage, env: { ...ctx.env } }),
+    );
+    let server: RunningServer;
+    try {
+      server = await serve(handler, { port, host });
+    } catch (error) {
+      throw ioError(`cannot listen on ${host}:${port}: ${describeSystemError(error)}`, error);
+    }
+    const discovery = `${server.url}${file.discoveryPath ?? '/taxii2/'}`;
+    const apiRoots = file.apiRoots.map((root) => `${server.url}/${root.path}/`);
+    if (json) await printJson(ctx, { discovery, api_roots: apiRoots });
+    else {
+      const { bold, dim } = ctx.style;
+      await ctx.out(
+        `${bold(`${file.title}: TAXII 2.1 server listening`)}\n${columns([
+          [`  ${dim('discovery')}`, discovery],
+          ...apiRoots.map((root) => [`  ${dim('API root')}`, root]),
+          [`  ${dim('storage')}`, file.storage.replace(/\/\/[^@/]*@/, '//***@')],
+        ]).join('\n')}\n${dim('Press Ctrl+C to stop.')}\n`,
+      );
+    }
+    await untilAborted(ctx.signal);
+    await server.close();
+  } finally {
+    await storage.close();
+  }
   return EXIT_CODES.ok;
 }
 

@@ -4,14 +4,16 @@ import { EXIT_CODES, type ExitCode } from '../../exit-codes';
 import { taxiiCollections } from './taxii-collections';
 import { taxiiDiscover } from './taxii-discover';
 import { taxiiPull } from './taxii-pull';
+import { taxiiPush } from './taxii-push';
 
 const SUBCOMMANDS: Record<string, (argv: readonly string[], ctx: Context) => Promise<ExitCode>> = {
   discover: taxiiDiscover,
   collections: taxiiCollections,
   pull: taxiiPull,
+  push: taxiiPush,
 };
 
-const HELP = `Usage: intelshare taxii <discover|collections|pull> URL [options]
+const HELP = `Usage: intelshare taxii <discover|collections|pull|push> URL [options]
 
 Talks to a TAXII 2.1 server.
 
@@ -19,6 +21,7 @@ Subcommands:
   discover      The server's title and API roots.
   collections   The collections of an API root and what you may do in each.
   pull          Every object of a collection into one STIX bundle, resumable.
+  push          The objects of a STIX file into a collection.
 
 Run \`intelshare taxii <subcommand> --help\` for its options.
 
