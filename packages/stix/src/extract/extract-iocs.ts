@@ -42,7 +42,8 @@ export interface ExtractIocsOptions {
 const MAX_TOKEN = 4096;
 // Whitespace and characters that never occur inside the indicators we look for.
 const SPLIT = /[\s<>"`|\\^]+/;
-const SPACED_DEFANG = /\s+(\[dot\]|\(dot\)|\[\.\]|\[at\]|\(at\)|\[@\])\s+/gi;
+// One whitespace character each side: `\s+` here would rescan long blank runs (quadratic).
+const SPACED_DEFANG = / (\[dot\]|\(dot\)|\[\.\]|\[at\]|\(at\)|\[@\]) /gi;
 const LEADING = new Set(['(', '[', '{', '<', "'", '"', '*', '«', '“', '‘']);
 const TRAILING = new Set([
   '.',
@@ -217,8 +218,13 @@ export function extractIocs(text: string, options: ExtractIocsOptions = {}): Ext
     const raw = tokens[t]!;
     if (raw.length === 0) continue;
     const prevWord = previous;
-    previous = raw.toLowerCase().replace(/[:.,;]+$/, '');
-    if (raw.length > MAX_TOKEN) continue;
+    if (raw.length > MAX_TOKEN) {
+      previous = '';
+      continue;
+    }
+    let wordEnd = raw.length;
+    while (wordEnd > 0 && ':.,;'.includes(raw[wordEnd - 1]!)) wordEnd--;
+    previous = raw.slice(0, wordEnd).toLowerCase();
     const trimmed = trimToken(raw);
     if (trimmed.length < 3) {
       // `AS 13335` / `ASN 13335` as two tokens.
