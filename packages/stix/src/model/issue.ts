@@ -47,9 +47,7 @@ export type StixIssueCode =
   | 'DEPENDENT_PROPERTY'
   | 'INVALID_SELECTOR'
   | 'INVALID_TLP'
-  | 'DUPLICATE_OBJECT'
-  | 'UPGRADED'
-  | 'SCO_ID_MISMATCH';
+  | 'UPGRADED';
 
 const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;
 const plainKeys = new Map<string, boolean>();

@@ -10,6 +10,7 @@ import {
 } from '../model/props';
 import { STIX_TYPES } from '../model/schemas';
 import { type ValidateOptions, ValidationContext } from './context';
+import { checkSelectors } from './selectors';
 
 /** Options of {@link validateStixObject}. */
 export type ValidateStixObjectOptions = ValidateOptions;
@@ -134,6 +135,7 @@ export function validateInto(o: unknown, ctx: ValidationContext, path: string): 
     ctx.toplevelExtension = true;
     customObjectCheck(o, ctx, path, '');
   }
+  if (o.granular_markings !== undefined) checkSelectors(o, ctx, path);
   ctx.toplevelExtension = false;
   return ctx.errors === before;
 }
