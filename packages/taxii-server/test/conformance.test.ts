@@ -708,6 +708,46 @@ describe('limits', () => {
     ).toBe(200);
   });
 
+  it('refuses configurations that would mix partners’ data by accident', async () => {
+    const base = await config();
+    const collection = { id: 'feed', title: 'Feed', canRead: ['alice'] };
+    const roots = [
+      { path: 'a', title: 'A', collections: [collection] },
+      { path: 'b', title: 'B', collections: [{ ...collection, canRead: ['bob'] }] },
+    ];
+    expect(() => createTaxiiHandler({ ...base, apiRoots: roots })).toThrow(
+      '`apiRoots[1].collections[0]` would share storage `feed` with `apiRoots[0].collections[0]`; set `storage` on both to share it on purpose, or use another id.',
+    );
+    const shared = roots.map((root) => ({
+      ...root,
+      collections: root.collections.map((c) => ({ ...c, storage: 'feed' })),
+    }));
+    expect(() => createTaxiiHandler({ ...base, apiRoots: shared })).not.toThrow();
+    const typo = [
+      {
+        path: 'a',
+        title: 'A',
+        collections: [
+          {
+            id: 'v',
+            title: 'V',
+            canRead: ['bob'],
+            view: { source: 'fede', project: (o: Record<string, unknown>[]) => o },
+          },
+        ],
+      },
+    ];
+    expect(() => createTaxiiHandler({ ...base, apiRoots: typo })).toThrow(
+      '`apiRoots[0].collections[0].view.source` `fede` is not the storage of any stored collection.',
+    );
+    expect(() => createTaxiiHandler({ ...base, cursorSecret: 'short' })).toThrow(
+      '`cursorSecret` must be at least 16 bytes long.',
+    );
+    expect(() =>
+      createTaxiiHandler({ ...base, apiRoots: [{ path: 'a/b', title: 'x', collections: [] }] }),
+    ).toThrow(/apiRoots\[0\]\.path/);
+  });
+
   it('throttles password guessing per user name before running PBKDF2', async () => {
     const handler = createTaxiiHandler(await config());
     const guess = (password: string) =>

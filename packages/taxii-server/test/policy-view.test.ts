@@ -163,6 +163,10 @@ limits: { maxPageSize: 500 }
 agreements:
   mou: ${JSON.stringify(AGREEMENT)}
 apiRoots:
+  - path: internal
+    title: Internal
+    collections:
+      - { id: all, title: All, canRead: [cert], canWrite: [cert] }
   - path: partner
     title: Partner
     collections:
@@ -228,6 +232,6 @@ apiRoots:
         storage: new MemoryStorage(),
         env: { TEST_CURSOR_SECRET: 'x'.repeat(20) },
       }),
-    ).toThrow('apiRoots[0].collections[1].view: No agreement named `nope` in `agreements`.');
+    ).toThrow('apiRoots[1].collections[1].view: No agreement named `nope` in `agreements`.');
   });
 });

@@ -135,7 +135,44 @@ function buildRoots(config: TaxiiServerConfig): Map<string, Root> {
     }
     roots.set(root.path, { config: root, collections });
   }
+  checkStorageKeys(config, roots);
   return roots;
+}
+
+/**
+ * Two stored collections share data only when both say so with `storage`: a collection id
+ * reused in two partners' API roots must not silently become one shared collection. A view
+ * must name the storage of a configured collection, so a typo fails at start-up.
+ */
+function checkStorageKeys(config: TaxiiServerConfig, roots: Map<string, Root>): void {
+  const owners = new Map<string, { where: string; explicit: boolean }>();
+  const views: { where: string; source: string }[] = [];
+  config.apiRoots.forEach((root, r) => {
+    root.collections.forEach((collection, c) => {
+      const where = `apiRoots[${r}].collections[${c}]`;
+      const resolved = roots.get(root.path)?.collections.get(collection.id);
+      if (!resolved) return;
+      if (collection.view) {
+        views.push({ where, source: collection.view.source });
+        return;
+      }
+      const explicit = collection.storage !== undefined;
+      const other = owners.get(resolved.storageKey);
+      if (other && !(other.explicit && explicit)) {
+        throw new TypeError(
+          `\`${where}\` would share storage \`${resolved.storageKey}\` with \`${other.where}\`; set \`storage\` on both to share it on purpose, or use another id.`,
+        );
+      }
+      owners.set(resolved.storageKey, { where, explicit });
+    });
+  });
+  for (const view of views) {
+    if (!owners.has(view.source)) {
+      throw new TypeError(
+        `\`${view.where}.view.source\` \`${view.source}\` is not the storage of any stored collection.`,
+      );
+    }
+  }
 }
 
 /**
