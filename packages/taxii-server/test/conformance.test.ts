@@ -748,6 +748,34 @@ describe('limits', () => {
     ).toThrow(/apiRoots\[0\]\.path/);
   });
 
+  it('rotates cursor secrets: cursors signed with the old secret keep working', async () => {
+    const base = await config();
+    await base.storage.addObjects(
+      'shared',
+      [indicator(1, undefined, 50), indicator(2, undefined, 50)].map((o) => ({
+        id: o.id,
+        type: o.type,
+        specVersion: '2.1',
+        version: o.modified,
+        versionKey: o.modified.slice(0, -1).padEnd(29, '0'),
+        body: JSON.stringify(o),
+      })),
+    );
+    const old = createTaxiiHandler({ ...base, cursorSecret: 'old-secret-0123456789abcdef' });
+    const rotated = createTaxiiHandler({
+      ...base,
+      cursorSecret: ['new-secret-0123456789abcdef', 'old-secret-0123456789abcdef'],
+    });
+    const retired = createTaxiiHandler({ ...base, cursorSecret: 'new-secret-0123456789abcdef' });
+    const url = 'http://127.0.0.1/api/collections/shared/objects/?limit=1';
+    const first = await expectOk(await old(new Request(url, { headers: ALICE })));
+    const next = `${url}&next=${first.next}`;
+    expect(
+      (await expectOk(await rotated(new Request(next, { headers: ALICE })))).objects,
+    ).toHaveLength(1);
+    await expectError(await retired(new Request(next, { headers: ALICE })), 400);
+  });
+
   it('throttles password guessing per user name before running PBKDF2', async () => {
     const handler = createTaxiiHandler(await config());
     const guess = (password: string) =>

@@ -140,8 +140,11 @@ export interface TaxiiServerConfig {
   apiRoots: ApiRootConfig[];
   auth?: z.input<typeof authSchema>;
   limits?: z.input<typeof limitsSchema>;
-  /** Secret for signing `next` cursors; the same on every instance; 16+ bytes. */
-  cursorSecret: string | Uint8Array;
+  /**
+   * Secret for signing `next` cursors; the same on every instance; 16+ bytes. A list
+   * rotates secrets: the first signs, every one verifies.
+   */
+  cursorSecret: string | Uint8Array | readonly (string | Uint8Array)[];
   storage: TaxiiStorage;
   /** Accept custom STIX content (custom types, properties, extensions) in POSTs. Default false. */
   allowCustomContent?: boolean;

@@ -41,36 +41,40 @@ const invalidCursor = () =>
  * shares the secret continues the page.
  */
 export class CursorCodec {
-  readonly #key: Promise<CryptoKey>;
+  readonly #keys: Promise<CryptoKey>[];
 
-  /** @param secret - shared by every instance behind the load balancer; 32+ bytes. */
-  constructor(secret: string | Uint8Array) {
-    const raw = typeof secret === 'string' ? encoder.encode(secret) : secret;
-    if (raw.length < 16) {
-      throw new TypeError('`cursorSecret` must be at least 16 bytes long.');
-    }
-    this.#key = crypto.subtle.importKey(
-      'raw',
-      raw as Uint8Array<ArrayBuffer>,
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['sign'],
-    );
+  /**
+   * @param secrets - shared by every instance behind the load balancer; 16+ bytes each.
+   *   The first signs; all verify, so a secret can be rotated without breaking the cursors
+   *   clients hold: put the new one first and drop the old one later.
+   */
+  constructor(secrets: string | Uint8Array | readonly (string | Uint8Array)[]) {
+    const list = typeof secrets === 'string' || secrets instanceof Uint8Array ? [secrets] : secrets;
+    if (list.length === 0) throw new TypeError('`cursorSecret` must not be empty.');
+    this.#keys = list.map((secret) => {
+      const raw = typeof secret === 'string' ? encoder.encode(secret) : secret;
+      if (raw.length < 16) {
+        throw new TypeError('`cursorSecret` must be at least 16 bytes long.');
+      }
+      return crypto.subtle.importKey(
+        'raw',
+        raw as Uint8Array<ArrayBuffer>,
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['sign'],
+      );
+    });
   }
 
-  async #sign(payload: string, scope: string): Promise<Uint8Array> {
-    const mac = await crypto.subtle.sign(
-      'HMAC',
-      await this.#key,
-      encoder.encode(`${payload}\n${scope}`),
-    );
+  async #sign(key: Promise<CryptoKey>, payload: string, scope: string): Promise<Uint8Array> {
+    const mac = await crypto.subtle.sign('HMAC', await key, encoder.encode(`${payload}\n${scope}`));
     return new Uint8Array(mac).slice(0, 20);
   }
 
   /** Encodes the position after which the next page starts. */
   async encode(after: number, scope: string): Promise<string> {
     const payload = toBase64Url(encoder.encode(`1:${after}`));
-    return `${payload}.${toBase64Url(await this.#sign(payload, scope))}`;
+    return `${payload}.${toBase64Url(await this.#sign(this.#keys[0]!, payload, scope))}`;
   }
 
   /** Decodes a cursor issued for `scope`, or throws a 400 TAXII error. */
@@ -81,7 +85,12 @@ export class CursorCodec {
       throw invalidCursor();
     }
     const given = fromBase64Url(signature);
-    if (!given || !timingSafeEqual(given, await this.#sign(payload, scope))) throw invalidCursor();
+    if (!given) throw invalidCursor();
+    let valid = false;
+    for (const key of this.#keys) {
+      if (timingSafeEqual(given, await this.#sign(key, payload, scope))) valid = true;
+    }
+    if (!valid) throw invalidCursor();
     const decoded = fromBase64Url(payload);
     const match = decoded && /^1:(\d{1,17})$/.exec(new TextDecoder().decode(decoded));
     if (!match) throw invalidCursor();
