@@ -48,12 +48,16 @@ export class TaxiiError extends IntelshareError {
       url: string;
       body?: TaxiiErrorBody | undefined;
       retryAfterMs?: number | undefined;
+      /** Why the response is unusable, when the status alone does not say. */
+      detail?: string;
     },
     options: { cause?: unknown } = {},
   ) {
     const detail = init.body?.title
       ? `: ${init.body.title}${init.body.description ? ` — ${init.body.description}` : ''}`
-      : '';
+      : init.detail
+        ? `: ${init.detail}`
+        : '';
     super(
       init.body ? 'TAXII_ERROR' : 'HTTP_ERROR',
       `${init.method} ${init.url} failed with HTTP ${init.status}${detail}.`,

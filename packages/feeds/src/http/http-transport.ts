@@ -74,6 +74,7 @@ export class HttpTransport {
   readonly #options: HttpOptions;
   readonly #retry: ResolvedRetry;
   readonly #baseHeaders: Record<string, string>;
+  readonly #hasCredentials: boolean;
 
   constructor(options: HttpOptions = {}) {
     this.#options = options;
@@ -88,6 +89,11 @@ export class HttpTransport {
       headers[name.toLowerCase()] = value;
     }
     this.#baseHeaders = headers;
+    this.#hasCredentials =
+      options.auth !== undefined ||
+      Object.keys(options.headers ?? {}).some((name) =>
+        /authorization|cookie|key|token|secret/i.test(name),
+      );
   }
 
   /** The largest body this transport accepts. */
@@ -164,6 +170,79 @@ export class HttpTransport {
     }
   }
 
+  /**
+   * Follows redirects by hand so credentials never travel to another origin: fetch drops
+   * `Authorization` on cross-origin redirects but not custom API-key headers.
+   */
+  async #fetchFollowing(
+    request: HttpRequest,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+    shownUrl: string,
+  ): Promise<Response> {
+    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
+    let url = new URL(request.url);
+    let method: string = request.method;
+    let body = request.body;
+    for (let hop = 0; ; hop++) {
+      const response = await fetchImpl(url, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        signal,
+        redirect: 'manual',
+      });
+      // Browsers hide manual redirects (opaque); without credentials, let them follow.
+      if (response.type === 'opaqueredirect') {
+        if (this.#options.auth) {
+          throw new TaxiiError({
+            status: 0,
+            method: request.method,
+            url: shownUrl,
+            detail:
+              'the server redirected and this runtime hides the target, so credentials are not sent on',
+          });
+        }
+        return fetchImpl(url, {
+          method,
+          headers,
+          ...(body === undefined ? {} : { body }),
+          signal,
+          redirect: 'follow',
+        });
+      }
+      const location = response.headers.get('location');
+      if (!REDIRECTS.has(response.status) || location === null) return response;
+      await response.body?.cancel().catch(() => {});
+      const target = new URL(location, url);
+      if (hop >= 5) {
+        throw new TaxiiError({
+          status: response.status,
+          method: request.method,
+          url: shownUrl,
+          detail: 'too many redirects',
+        });
+      }
+      if (target.origin !== url.origin && this.#hasCredentials) {
+        throw new TaxiiError({
+          status: response.status,
+          method: request.method,
+          url: shownUrl,
+          detail: `refused to follow a redirect to another origin (${redactUrl(target)}) with credentials`,
+        });
+      }
+      // RFC 9110 §15.4: 303 (and, by long practice, 301/302 after POST) continue as GET.
+      if (
+        response.status === 303 ||
+        ((response.status === 301 || response.status === 302) && method === 'POST')
+      ) {
+        method = 'GET';
+        body = undefined;
+      }
+      url = target;
+    }
+  }
+
   async #attempt(
     request: HttpRequest,
     headers: Record<string, string>,
@@ -207,13 +286,7 @@ export class HttpTransport {
     try {
       // Plain fetch rather than ky: retries, timeouts and errors are handled here with
       // TAXII semantics, and ky's per-request Request cloning halved page throughput.
-      const response = await (this.#options.fetch ?? globalThis.fetch)(request.url, {
-        method: request.method,
-        headers,
-        ...(request.body === undefined ? {} : { body: request.body }),
-        signal,
-        redirect: 'follow',
-      });
+      const response = await this.#fetchFollowing(request, headers, signal, shownUrl);
       const ok = response.status >= 200 && response.status < 300;
       const limit =
         ok || request.acceptStatuses?.includes(response.status)
@@ -231,9 +304,10 @@ export class HttpTransport {
         status: response.status,
         headers: response.headers,
         body,
-        url: response.url || shownUrl,
+        url: redactUrl(response.url || shownUrl),
       };
     } catch (error) {
+      if (error instanceof TaxiiError) throw error;
       throw fail(error);
     } finally {
       if (timer !== undefined) clearTimeout(timer);
@@ -241,6 +315,8 @@ export class HttpTransport {
     }
   }
 }
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 function describe(cause: unknown): string {
   if (cause instanceof Error) {

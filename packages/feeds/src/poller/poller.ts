@@ -1,5 +1,4 @@
 import type { FeedIssue } from '../errors/feed-error-issue';
-import { sleep } from '../http/abort';
 import type { StixObject } from '../stix/stix-object';
 import type { PollSource } from './poll-source';
 
@@ -152,14 +151,24 @@ export class Poller {
         .map((slot) => slot.nextRunAt - Date.now());
       const wait = Math.max(10, Math.min(60_000, ...(idle.length > 0 ? idle : [60_000])));
       await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-        sleep(wait, signal).then(resolve, resolve);
+        // One timer and one listener per wait, both removed when the wait ends early.
+        const done = () => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          this.#wake = undefined;
+          resolve();
+        };
+        const timer = setTimeout(done, wait);
+        signal.addEventListener('abort', done, { once: true });
+        this.#wake = done;
       });
     }
   }
 
   async #run(slot: SourceSlot): Promise<void> {
     const { source } = slot;
+    // `runOnce` and the schedule may meet on one source: never poll it twice at once.
+    if (slot.running) return;
     const emit = this.#options.onEvent;
     slot.running = true;
     const started = Date.now();
