@@ -44,6 +44,11 @@ export const COMMANDS: readonly Command[] = [
     () => import('./extract'),
   ),
   lazy(
+    'convert',
+    'Convert between MISP, CSV feeds, STIX 2.0 and STIX 2.1.',
+    () => import('./convert'),
+  ),
+  lazy(
     'share',
     'Preview what a partner receives under a sharing agreement.',
     () => import('./share'),
