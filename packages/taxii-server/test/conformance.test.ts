@@ -17,7 +17,7 @@ import {
 import { type RunningServer, serve } from '../src/node/index';
 import { PostgresStorage } from '../src/postgres/index';
 import { SqliteStorage } from '../src/sqlite/index';
-import { indicator, malware } from './support/objects';
+import { indicator, malware, toNew } from './support/objects';
 import { type PostgresServer, startPostgres } from './support/postgres-server';
 
 const TAXII = 'application/taxii+json;version=2.1';
@@ -750,17 +750,10 @@ describe('limits', () => {
 
   it('rotates cursor secrets: cursors signed with the old secret keep working', async () => {
     const base = await config();
-    await base.storage.addObjects(
-      'shared',
-      [indicator(1, undefined, 50), indicator(2, undefined, 50)].map((o) => ({
-        id: o.id,
-        type: o.type,
-        specVersion: '2.1',
-        version: o.modified,
-        versionKey: o.modified.slice(0, -1).padEnd(29, '0'),
-        body: JSON.stringify(o),
-      })),
-    );
+    await base.storage.addObjects('shared', [
+      toNew(indicator(1, undefined, 50)),
+      toNew(indicator(2, undefined, 50)),
+    ]);
     const old = createTaxiiHandler({ ...base, cursorSecret: 'old-secret-0123456789abcdef' });
     const rotated = createTaxiiHandler({
       ...base,
