@@ -68,6 +68,8 @@ const URL_RE = /^(?:https?|ftp):\/\/[^\s/?#]+(?:[/?#]\S*)?$/i;
 const EMAIL_RE = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}$/;
 const IPV4_RE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/;
 const HEX_RE = /^[0-9a-fA-F]+$/;
+// Every defanged form contains a bracket or a scheme spelled with x; others skip refang().
+const MAY_BE_DEFANGED = /[[({]|xx|fxp/i;
 const HOST_PORT_RE = /^([A-Za-z0-9.-]+):(\d{1,5})$/;
 const CVE_RE = /^CVE-\d{4}-\d{4,7}$/i;
 const ASN_RE = /^AS(?:N)?(\d{1,10})$/i;
@@ -230,7 +232,7 @@ export function extractIocs(text: string, options: ExtractIocsOptions = {}): Ext
       // `AS 13335` / `ASN 13335` as two tokens.
       continue;
     }
-    const refanged = refang(trimmed);
+    const refanged = MAY_BE_DEFANGED.test(trimmed) ? refang(trimmed) : trimmed;
     const defanged = refanged !== trimmed;
     // `host:port` (198.51.100.7:443, evil.com:8080) is judged on its host.
     const hostPort = HOST_PORT_RE.exec(refanged);
