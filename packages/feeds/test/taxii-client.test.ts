@@ -164,6 +164,18 @@ describe('pagination against misbehaving servers ends with exactly the server se
     expect(new Set(keys(got)).size).toBe(got.length);
   });
 
+  it('a loop longer than the dedupe window still ends with exactly the set', async () => {
+    const rows = makeObjects(300);
+    server.addCollection(COLL, rows);
+    server.misbehaviour = { loop: true };
+    const events: TaxiiStreamEvent[] = [];
+    const got = await client()
+      .objects(API, COLL, { limit: 20, dedupeWindow: 50, onEvent: (e) => events.push(e) })
+      .toArray();
+    expect(keys(got)).toEqual(expected(rows));
+    expect(events.some((e) => e.type === 'no-progress')).toBe(true);
+  });
+
   it('fails with TAXII_PAGINATION when `more` comes with neither `next` nor the date header', async () => {
     server.addCollection(COLL, makeObjects(30));
     server.misbehaviour = { noNext: true };

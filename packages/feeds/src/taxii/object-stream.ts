@@ -132,6 +132,7 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
     let delivered = start.objects;
     let emptyStreak = 0;
     const used = new Set<string>();
+    const fingerprints = new Set<string>();
 
     for (;;) {
       if (options.signal?.aborted) {
@@ -188,12 +189,17 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
 
       const fresh: StixObject[] = [];
       const pageKeys: string[] = [];
-      for (const object of page.objects) {
-        const key = versionKey(object);
-        pageKeys.push(key);
+      for (const object of page.objects) pageKeys.push(versionKey(object));
+      // A page identical to an earlier one (a loop longer than the key window) brings
+      // nothing new; fingerprints are tiny, so all of them are kept.
+      const fingerprint = `${pageKeys.length}|${pageKeys[0] ?? ''}|${pageKeys[pageKeys.length - 1] ?? ''}`;
+      const repeatedPage = pageKeys.length > 0 && fingerprints.has(fingerprint);
+      fingerprints.add(fingerprint);
+      for (let i = 0; i < page.objects.length && !repeatedPage; i++) {
+        const key = pageKeys[i]!;
         if (window.has(key)) continue;
         window.add(key);
-        fresh.push(object);
+        fresh.push(page.objects[i]!);
       }
       delivered += fresh.length;
       emptyStreak = fresh.length === 0 ? emptyStreak + 1 : 0;
