@@ -29,7 +29,10 @@ function toRequest(req: IncomingMessage, base: string): Request {
   req.once('close', () => {
     if (!req.complete) controller.abort();
   });
-  return new Request(new URL(req.url ?? '/', base), {
+  // Never resolve the request target against the base: `//other.host/x` would change the
+  // origin. The target is appended as a path; the origin is always the one we listen on.
+  const target = req.url ?? '/';
+  return new Request(`${base}${target.startsWith('/') ? target : `/${target}`}`, {
     method,
     headers,
     signal: controller.signal,

@@ -1,0 +1,69 @@
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, serve } from '../src/node/index';
+
+let server: RunningServer;
+const seen: { url: string; method: string; body: string }[] = [];
+
+beforeAll(async () => {
+  server = await serve(async (request) => {
+    const body = request.body ? await request.text() : '';
+    seen.push({ url: request.url, method: request.method, body });
+    return new Response(JSON.stringify({ ok: true }), {
+      status: 201,
+      headers: { 'content-type': 'application/taxii+json;version=2.1', 'x-extra': 'yes' },
+    });
+  });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+/** A raw HTTP request, so the request target is sent exactly as written. */
+function raw(path: string, method = 'GET', body?: string) {
+  const { hostname, port } = new URL(server.url);
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+    (resolve, reject) => {
+      const req = httpRequest(
+        { hostname, port, path, method, headers: { host: 'evil.example' } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk) => {
+            text += chunk;
+          });
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    },
+  );
+}
+
+describe('serve (node:http ⇄ Request/Response)', () => {
+  it('bridges method, URL, body, status and headers', async () => {
+    const response = await raw('/taxii2/?a=1', 'POST', '{"objects":[]}');
+    expect(response).toMatchObject({ status: 201, body: '{"ok":true}' });
+    expect(response.headers['x-extra']).toBe('yes');
+    expect(seen.at(-1)).toEqual({
+      url: `${server.url}/taxii2/?a=1`,
+      method: 'POST',
+      body: '{"objects":[]}',
+    });
+  });
+
+  it('keeps the origin it listens on, whatever the Host header or request target says', async () => {
+    await raw('//evil.example/api/');
+    expect(new URL(seen.at(-1)!.url).origin).toBe(server.url);
+    expect(new URL(seen.at(-1)!.url).pathname).toBe('//evil.example/api/');
+  });
+
+  it('listens on 127.0.0.1 by default and closes', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const other = await serve(async () => new Response('x'));
+    await other.close();
+    await expect(fetch(other.url)).rejects.toThrow();
+  });
+});
