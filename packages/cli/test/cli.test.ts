@@ -35,3 +35,49 @@ describe('intelshare', () => {
     );
   });
 });
+
+describe('--help on every subcommand', () => {
+  const commands = [
+    ['validate'],
+    ['id'],
+    ['pattern'],
+    ['pattern', 'validate'],
+    ['pattern', 'match'],
+    ['match'],
+    ['extract'],
+    ['convert'],
+    ['share'],
+    ['taxii'],
+    ['taxii', 'discover'],
+    ['taxii', 'collections'],
+    ['taxii', 'pull'],
+    ['taxii', 'push'],
+    ['serve'],
+  ];
+  it.each(commands)('intelshare %s %s --help prints usage and an example', async (...words) => {
+    const args = words.filter((word): word is string => typeof word === 'string');
+    const result = await runCli([...args, '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^Usage: intelshare /);
+    expect(result.stdout).toContain('Example:');
+    expect(result.stdout).toContain(`intelshare ${args[0]}`);
+  });
+
+  it('lists every command in the top-level help', async () => {
+    const result = await runCli(['--help']);
+    for (const name of [
+      'validate',
+      'id',
+      'pattern',
+      'match',
+      'extract',
+      'convert',
+      'share',
+      'taxii',
+      'serve',
+    ]) {
+      expect(result.stdout).toMatch(new RegExp(`^  ${name}\\s+\\S`, 'm'));
+    }
+  });
+});
