@@ -255,3 +255,25 @@ describe('project', () => {
     }
   });
 });
+
+describe('hostile input', () => {
+  it('never lets a `__proto__` key change a prototype, and removes it with a reason', () => {
+    const a = agreement();
+    const text = `{"type":"bundle","id":"bundle--00000000-0000-4000-8000-000000000001","objects":[{"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-0000000000f1","created":"2026-02-01T00:00:00.000Z","modified":"2026-02-01T00:00:00.000Z","pattern":"[ipv4-addr:value = '198.51.100.1']","pattern_type":"stix","valid_from":"2026-02-01T00:00:00Z","__proto__":{"revoked":true,"polluted":1},"granular_markings":[{"marking_ref":"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1","selectors":["__proto__.polluted"]}]}]}`;
+    const projection = project(JSON.parse(text), a, { identity: PARTNER }, { now: NOW });
+    // The selector into `__proto__` cannot be followed, so the object is withheld (fail closed).
+    expect(projection.decisions[0]?.action).toBe('withhold');
+    const plain = JSON.parse(
+      text.replace(
+        ',"granular_markings":[{"marking_ref":"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1","selectors":["__proto__.polluted"]}]',
+        '',
+      ),
+    );
+    const shared = project(plain, a, { identity: PARTNER }, { now: NOW });
+    expect(shared.decisions[0]?.redactions.map((r) => r.path)).toEqual(['__proto__']);
+    const object = shared.bundle.objects.find((o) => o.type === 'indicator')!;
+    expect(Object.getPrototypeOf(object)).toBe(Object.prototype);
+    expect(object.revoked).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

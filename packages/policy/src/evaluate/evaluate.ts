@@ -850,7 +850,11 @@ function propertyVerdict(c: CompiledAgreementInternal, type: string, key: string
   let rule: Redaction['rule'] | undefined;
   let clause = '';
   let message = '';
-  if (victims.customProperties === 'remove' && key.startsWith('x_')) {
+  if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+    rule = 'property-denied';
+    clause = 'object';
+    message = `Property \`${key}\` is a reserved name that could reach into prototypes, so it is removed.`;
+  } else if (victims.customProperties === 'remove' && key.startsWith('x_')) {
     rule = 'custom-properties';
     clause = 'victimProtection.customProperties';
     message = `Custom property \`${key}\` is removed: custom properties may carry victim or internal data.`;

@@ -1,6 +1,8 @@
 /** One step of a granular-marking selector: a property name or a list index. */
 export type SelectorSegment = string | number;
 
+// Names that reach into prototypes are never followed (a selector using one fails closed).
+const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
 const SEGMENT = /^(?:\[(\d{1,6})\]|([A-Za-z0-9_-]{1,250})(?:\[(\d{1,6})\])?)$/;
 
 /**
@@ -14,7 +16,7 @@ export function parseSelector(selector: unknown): SelectorSegment[] | undefined 
   const out: SelectorSegment[] = [];
   for (const part of selector.split('.')) {
     const match = SEGMENT.exec(part);
-    if (!match) return undefined;
+    if (!match || UNSAFE.has(match[2] ?? '')) return undefined;
     if (match[1] !== undefined) out.push(Number(match[1]));
     else {
       out.push(match[2]!);

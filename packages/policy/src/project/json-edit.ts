@@ -5,9 +5,17 @@ export function cloneJson<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map(cloneJson) as T;
   const out: Record<string, unknown> = {};
-  for (const key in value as Record<string, unknown>) {
-    if (Object.hasOwn(value as object, key))
-      out[key] = cloneJson((value as Record<string, unknown>)[key]);
+  for (const key of Object.keys(value as object)) {
+    const item = cloneJson((value as Record<string, unknown>)[key]);
+    // JSON.parse makes `__proto__` an own key; plain assignment would set the prototype.
+    if (key === '__proto__') {
+      Object.defineProperty(out, key, {
+        value: item,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else out[key] = item;
   }
   return out as T;
 }
