@@ -191,3 +191,41 @@ describe('Poller', () => {
     expect(served).toBe(after);
   });
 });
+
+describe('httpFeedSource conditional requests', () => {
+  it('sends If-Modified-Since from Last-Modified and skips a 304', async () => {
+    const seen: (string | undefined)[] = [];
+    const base = await serve((req, res) => {
+      seen.push(req.headers['if-modified-since']);
+      if (req.headers['if-modified-since'] === 'Wed, 01 Jan 2025 00:00:00 GMT') {
+        res.statusCode = 304;
+        return res.end();
+      }
+      res.writeHead(200, { 'last-modified': 'Wed, 01 Jan 2025 00:00:00 GMT' });
+      res.end('https://phish.example/a\nhttps://phish.example/b\n');
+    });
+    const batches: SinkBatch[] = [];
+    const poller = new Poller({
+      sources: [
+        httpFeedSource({
+          id: 'p',
+          url: base,
+          mapping: {
+            name: 'P',
+            provider: 'P',
+            format: 'lines',
+            header: 'none',
+            observable: { column: 0, kind: 'url' },
+          },
+          intervalMs: 1000,
+        }),
+      ],
+      sink: (batch) => void batches.push(batch),
+    });
+    await poller.runOnce();
+    await poller.runOnce();
+    expect(seen).toEqual([undefined, 'Wed, 01 Jan 2025 00:00:00 GMT']);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.objects.filter((o) => o.type === 'indicator')).toHaveLength(2);
+  });
+});
