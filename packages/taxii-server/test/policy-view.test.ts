@@ -46,6 +46,9 @@ async function readAll(base: string, path: string, headers: Record<string, strin
       headers,
     });
     expect(response.status).toBe(200);
+    const first = response.headers.get('x-taxii-date-added-first');
+    const last = response.headers.get('x-taxii-date-added-last');
+    if (first !== null) expect(first <= last!).toBe(true);
     const body = await response.json();
     objects.push(...body.objects);
     next = body.next;
@@ -130,6 +133,21 @@ describe('policy views', () => {
     expect(
       (await fetch(`${server.url}/partner/collections/mou/objects/`, { headers: CERT })).status,
     ).toBe(404);
+  });
+
+  it('lets a client resume a view with added_after = X-TAXII-Date-Added-Last without repeats', async () => {
+    const page = await fetch(`${server.url}/partner/collections/mou/objects/?limit=2`, {
+      headers: PARTNER_KEY,
+    });
+    const firstPage = (await page.json()).objects.map((o: { id: string }) => o.id);
+    const last = page.headers.get('x-taxii-date-added-last')!;
+    const rest = await fetch(`${server.url}/partner/collections/mou/objects/?added_after=${last}`, {
+      headers: PARTNER_KEY,
+    });
+    const ids = (await rest.json()).objects
+      .filter((o: { type: string }) => o.type === 'indicator')
+      .map((o: { id: string }) => o.id);
+    for (const id of ids) expect(firstPage).not.toContain(id);
   });
 
   it('appends every read to the policy audit log, hash-chained, naming the reader', async () => {

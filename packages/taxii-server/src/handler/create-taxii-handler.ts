@@ -49,6 +49,8 @@ interface Page {
   more: boolean;
   /** Position after the last source object considered (the cursor). */
   last: number;
+  /** Position of the first source object considered, when any was. */
+  first: number | undefined;
 }
 
 const OBJECT_FILTERS = new Set(['id', 'type', 'version', 'spec_version']);
@@ -252,13 +254,19 @@ export function createTaxiiHandler(
         version: o.version,
         body: o.body,
       }));
-      return { items, more: page.more, last: items.at(-1)?.added ?? query.after };
+      return {
+        items,
+        more: page.more,
+        last: items.at(-1)?.added ?? query.after,
+        first: items[0]?.added,
+      };
     }
     // A view: read source pages, project them, and keep going (bounded) while the
     // projection withholds everything, so partners rarely get empty pages.
     const items: PageItem[] = [];
     let after = query.after;
     let more = true;
+    let first: number | undefined;
     for (let round = 0; round < 8 && more && items.length < query.limit; round++) {
       const page = await storage.queryObjects(view.source, {
         ...query,
@@ -267,6 +275,7 @@ export function createTaxiiHandler(
       });
       more = page.more;
       if (page.objects.length === 0) break;
+      first ??= page.objects[0]!.added;
       after = page.objects.at(-1)!.added;
       const addedById = new Map(page.objects.map((o) => [o.id, o.added]));
       const source = page.objects.map((o) => JSON.parse(o.body) as Record<string, unknown>);
@@ -295,7 +304,7 @@ export function createTaxiiHandler(
         });
       }
     }
-    return { items, more, last: after };
+    return { items, more, last: after, first: items.length > 0 ? first : undefined };
   }
 
   async function list(
@@ -328,12 +337,12 @@ export function createTaxiiHandler(
     const page = await readPage(c, query, context);
     const next = page.more ? await cursors.encode(page.last, scope) : undefined;
     const headers: Record<string, string> = {};
-    const first = page.items[0];
-    const lastItem = page.items.at(-1);
-    if (first && lastItem) {
-      // TAXII 2.1 §3.3.2: date_added of the first and last object in the response.
-      headers['x-taxii-date-added-first'] = microsToTimestamp(first.added);
-      headers['x-taxii-date-added-last'] = microsToTimestamp(lastItem.added);
+    if (page.items.length > 0 && page.first !== undefined) {
+      // TAXII 2.1 §3.3.2: date_added of the first and last object in the response. For a
+      // view these span the source objects considered, so a client resuming with
+      // added_after = Last skips withheld objects rather than seeing them again.
+      headers['x-taxii-date-added-first'] = microsToTimestamp(page.first);
+      headers['x-taxii-date-added-last'] = microsToTimestamp(page.last);
     }
     return { page, filters, next, headers };
   }
