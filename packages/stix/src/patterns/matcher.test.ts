@@ -259,6 +259,18 @@ describe('observation operators and qualifiers', () => {
     }
   });
 
+  it('answers REPEATS over thousands of observations with bounded work', () => {
+    const list = Array.from({ length: 2000 }, (_, i) =>
+      obs(new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), [{ type: 'x-p', age: i }]),
+    );
+    const r = matchPattern('[x-p:age >= 0] REPEATS 1500 TIMES', list);
+    expect(r.matched).toBe(true);
+    expect(r.evidence).toHaveLength(1500);
+    expect(matchPattern('[x-p:age >= 0] REPEATS 1500 TIMES WITHIN 100 SECONDS', list).matched).toBe(
+      false,
+    );
+  });
+
   it('bounds the work on many observations', () => {
     const list = Array.from({ length: 400 }, (_, i) =>
       obs(new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), [{ type: 'x-p', age: i }]),

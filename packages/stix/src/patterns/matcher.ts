@@ -252,11 +252,12 @@ export class CompiledPattern {
       if (!right) return undefined;
       const leftTypes = new Set(left.map((o) => o.type));
       const rightTypes = new Set(right.map((o) => o.type));
+      const rightSet = new Set(right);
       const out: JsonObject[] = [];
       const satisfied = new Set<unknown>();
       for (const o of left) {
         if (!rightTypes.has(o.type)) out.push(o);
-        else if (right.includes(o)) {
+        else if (rightSet.has(o)) {
           out.push(o);
           satisfied.add(o.type);
         }
@@ -268,7 +269,8 @@ export class CompiledPattern {
     const right = this.evalComparison(e.right, obs);
     if (!left) return right;
     if (!right) return left;
-    return [...left, ...right.filter((o) => !left.includes(o))];
+    const leftSet = new Set(left);
+    return [...left, ...right.filter((o) => !leftSet.has(o))];
   }
 
   private bindings(
@@ -388,17 +390,32 @@ function repeats(
 ): Binding[] {
   const sorted = [...inner].sort((a, b) => a.first - b.first || a.last - b.last);
   const out: Binding[] = [];
-  for (let s = 0; s < sorted.length; s++) {
-    let acc: Binding = { ...sorted[s]!, members: [...sorted[s]!.members] };
-    let total = sorted[s]!.count;
+  let work = 0;
+  outer: for (let s = 0; s < sorted.length; s++) {
+    const start = sorted[s]!;
+    const taken = new Set(start.members);
+    const members = [...start.members];
+    let first = start.first;
+    let last = start.last;
+    let total = start.count;
     for (let j = s + 1; j < sorted.length && total < n; j++) {
+      if (++work > state.max * 100) {
+        state.truncated = true;
+        break outer;
+      }
       const next = sorted[j]!;
-      if (!disjoint(acc.members, next.members)) continue;
-      acc = merge(acc, next);
+      if (next.members.some((m) => taken.has(m))) continue;
+      for (const m of next.members) {
+        taken.add(m);
+        members.push(m);
+      }
+      first = Math.min(first, next.first);
+      last = Math.max(last, next.last);
       total += next.count;
     }
+    const acc: Binding = { members: members.sort((x, y) => x - y), first, last, count: 1 };
     if (total >= n) {
-      out.push({ ...acc, count: 1 });
+      out.push(acc);
       if (out.length >= state.max) {
         state.truncated = true;
         break;
