@@ -123,6 +123,11 @@ const FILE_EXTENSION_TLDS = new Set([
   'app',
 ]);
 
+function isOneRepeatedChar(s: string): boolean {
+  for (let i = 1; i < s.length; i++) if (s[i] !== s[0]) return false;
+  return true;
+}
+
 function trimToken(token: string): string {
   let start = 0;
   let end = token.length;
@@ -283,7 +288,7 @@ export function extractIocs(text: string, options: ExtractIocsOptions = {}): Ext
                 ? 'sha512'
                 : undefined;
       // A run of one repeated character (all zeros) is padding, not a hash.
-      if (kind && !/^(.)\1*$/.test(token)) emit(kind, token.toLowerCase(), defanged);
+      if (kind && !isOneRepeatedChar(token)) emit(kind, token.toLowerCase(), defanged);
       if (kind) continue;
     }
     if (CVE_RE.test(token)) {
