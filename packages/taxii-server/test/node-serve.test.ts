@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, serve } from '../src/node/index';
+import { MemoryStorage } from '../src/index';
+import { openAuditLog, openStorage, type RunningServer, serve } from '../src/node/index';
+import { SqliteStorage } from '../src/sqlite/index';
 
 let server: RunningServer;
 const seen: { url: string; method: string; body: string }[] = [];
@@ -65,5 +70,24 @@ describe('serve (node:http ⇄ Request/Response)', () => {
     const other = await serve(async () => new Response('x'));
     await other.close();
     await expect(fetch(other.url)).rejects.toThrow();
+  });
+});
+
+describe('openStorage / openAuditLog', () => {
+  it('opens what a config file names, and refuses anything else', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'taxii-open-'));
+    try {
+      expect(await openStorage('memory')).toBeInstanceOf(MemoryStorage);
+      const sqlite = await openStorage(`sqlite:${join(dir, 'taxii.db')}`);
+      expect(sqlite).toBeInstanceOf(SqliteStorage);
+      await sqlite.close();
+      await expect(openStorage('ftp://x')).rejects.toThrow('storage: Unknown storage URL');
+      const log = await openAuditLog(`sqlite:${join(dir, 'audit.db')}`);
+      expect(log.entries()).toEqual([]);
+      expect((await openAuditLog('memory')).entries()).toEqual([]);
+      await expect(openAuditLog('s3://x')).rejects.toThrow('audit: Unknown audit URL');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

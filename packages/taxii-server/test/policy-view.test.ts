@@ -1,5 +1,9 @@
 // Per-partner views through @intelshare/policy over real HTTP: what the agreement allows,
 // nothing else, every read in the hash-chained audit log; and the config-file path to it.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AuditLog, parseAgreement, TLP2_MARKING_IDS, verifyAuditChain } from '@intelshare/policy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,6 +16,7 @@ import {
   toTaxiiServerConfig,
 } from '../src/index';
 import { type RunningServer, serve } from '../src/node/index';
+import { SqliteAuditStore } from '../src/sqlite/index';
 import { indicator } from './support/objects';
 
 const PROVIDER = 'identity--8ce3f695-d5a4-4dc8-9e93-a65af453a31a';
@@ -251,5 +256,40 @@ apiRoots:
         env: { TEST_CURSOR_SECRET: 'x'.repeat(20) },
       }),
     ).toThrow('apiRoots[1].collections[1].view: No agreement named `nope` in `agreements`.');
+  });
+});
+
+describe('SqliteAuditStore', () => {
+  it('keeps the hash-chained audit log across restarts, append-only', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'taxii-audit-'));
+    try {
+      const file = join(dir, 'audit.db');
+      const record = (n: number) => ({
+        time: `2026-01-0${n}T00:00:00.000Z`,
+        actor: 'taxii:partner/mou:partner',
+        recipient: PARTNER,
+        agreement: { id: 'mou-cert-partner', version: '1.0.0' },
+        inputHash: 'a'.repeat(64),
+        outputHash: 'b'.repeat(64),
+        counts: { share: n, 'share-redacted': 0, withhold: 0 },
+        decisions: [[`indicator--${n}`, 'share', []]] as [string, string, string[]][],
+      });
+      const first = new SqliteAuditStore(file);
+      const log = new AuditLog(first);
+      log.append(record(1));
+      log.append(record(2));
+      const head = log.head();
+      first.close();
+      const again = new SqliteAuditStore(file);
+      const reopened = new AuditLog(again);
+      expect(reopened.entries()).toHaveLength(2);
+      expect(reopened.head()).toBe(head);
+      reopened.append(record(3));
+      expect(verifyAuditChain(reopened.entries()).valid).toBe(true);
+      expect(() => again.append({ ...reopened.entries()[0]! })).toThrow(/UNIQUE|PRIMARY/);
+      again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

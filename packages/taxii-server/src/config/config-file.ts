@@ -38,6 +38,11 @@ export const serverConfigFileSchema = z.strictObject({
       'use `memory:`, `sqlite:<file>` or `postgres://…`',
     )
     .default('memory'),
+  /** Where the policy audit log of view reads is kept: `memory` or `sqlite:<file>`. */
+  audit: z
+    .string()
+    .regex(/^(memory:?|sqlite:.+)$/, 'use `memory` or `sqlite:<file>`')
+    .default('memory'),
   /** Accept custom STIX content in POSTs. Default false. */
   allowCustomContent: z.boolean().default(false),
   /** The cursor-signing secret, or `env:NAME` to read it from the environment. */

@@ -1,3 +1,4 @@
+import { AuditLog } from '@intelshare/policy';
 import { IntelshareError } from '@intelshare/stix';
 import { MemoryStorage } from '../storage/memory-storage';
 import type { TaxiiStorage } from '../storage/taxii-storage';
@@ -33,5 +34,32 @@ export async function openStorage(url: string): Promise<TaxiiStorage> {
     'INVALID_ARGUMENT',
     'Unknown storage URL; use `memory:`, `sqlite:<file>` or `postgres://…`.',
     { path: 'storage' },
+  );
+}
+
+/**
+ * Opens the policy audit log a config file's `audit` setting names: `memory` or
+ * `sqlite:<file>` (persistent, see `SqliteAuditStore`).
+ *
+ * @param url - the audit setting.
+ * @returns an `AuditLog` for `toTaxiiServerConfig(file, { auditLog })`.
+ * @example
+ * ```ts
+ * import { openAuditLog } from '@intelshare/taxii-server/node';
+ *
+ * const auditLog = await openAuditLog('sqlite:./audit.db');
+ * console.log(auditLog.entries().length);
+ * ```
+ */
+export async function openAuditLog(url: string): Promise<AuditLog> {
+  if (url === 'memory' || url === 'memory:') return new AuditLog();
+  if (url.startsWith('sqlite:')) {
+    const { SqliteAuditStore } = await import('../sqlite/sqlite-audit-store');
+    return new AuditLog(new SqliteAuditStore(url.slice('sqlite:'.length)));
+  }
+  throw new IntelshareError(
+    'INVALID_ARGUMENT',
+    'Unknown audit URL; use `memory` or `sqlite:<file>`.',
+    { path: 'audit' },
   );
 }

@@ -1,1 +1,2 @@
+export { SqliteAuditStore } from './sqlite-audit-store';
 export { SqliteStorage } from './sqlite-storage';
