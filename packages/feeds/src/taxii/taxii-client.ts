@@ -30,7 +30,7 @@ import {
 
 /** Options of {@link TaxiiClient}. */
 export interface TaxiiClientOptions extends HttpOptions {
-  /** The server's base URL; the discovery URL defaults to `<url>/taxii2/` (TAXII 2.1 §4.1). */
+  /** The server's base URL; the discovery URL defaults to `taxii2/` under it (TAXII 2.1 §4.1). */
   url?: string;
   /** The discovery URL, when it is not at `/taxii2/`. */
   discoveryUrl?: string;
@@ -122,10 +122,13 @@ export class TaxiiClient {
     if (!options.url && !options.discoveryUrl)
       throw new TypeError('`url` or `discoveryUrl` is required.');
     this.#http = new HttpTransport(options);
-    this.#base = options.url ?? options.discoveryUrl;
+    // Relative API root URLs resolve against `url`, else against the discovery URL's origin.
+    this.#base = options.url ?? new URL('/', options.discoveryUrl).toString();
     this.#discoveryUrl =
       options.discoveryUrl ??
-      (options.url ? new URL('/taxii2/', options.url).toString() : undefined);
+      (options.url
+        ? new URL('taxii2/', options.url.endsWith('/') ? options.url : `${options.url}/`).toString()
+        : undefined);
     this.#onInvalid = options.onInvalidObject ?? 'throw';
   }
 
