@@ -50,3 +50,30 @@ describe('retry policy', () => {
     }
   });
 });
+
+describe('TAXII filters', () => {
+  it('writes added_after, limit, next and every match[] filter', async () => {
+    const { applyFilters } = await import('../src/taxii/taxii-filters');
+    const url = applyFilters(new URL('https://t.example/api1/collections/c/objects/'), {
+      addedAfter: new Date('2024-01-02T03:04:05.678Z'),
+      limit: 50,
+      next: 'tok en',
+      match: {
+        id: ['indicator--1', 'malware--2'],
+        type: 'indicator',
+        version: 'all',
+        specVersion: ['2.0', '2.1'],
+      },
+    });
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      added_after: '2024-01-02T03:04:05.678Z',
+      limit: '50',
+      next: 'tok en',
+      'match[id]': 'indicator--1,malware--2',
+      'match[type]': 'indicator',
+      'match[version]': 'all',
+      'match[spec_version]': '2.0,2.1',
+    });
+    expect(() => applyFilters(new URL('https://t.example/'), { limit: 0 })).toThrow(TypeError);
+  });
+});
