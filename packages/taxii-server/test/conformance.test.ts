@@ -769,6 +769,24 @@ describe('limits', () => {
     await expectError(await retired(new Request(next, { headers: ALICE })), 400);
   });
 
+  it('never serves more than maxPageSize, even by default', async () => {
+    const handler = createTaxiiHandler({ ...(await config()), limits: { maxPageSize: 3 } });
+    await handler(
+      new Request('http://127.0.0.1/api/collections/shared/objects/', {
+        method: 'POST',
+        headers: { ...ALICE, 'content-type': TAXII },
+        body: JSON.stringify({ objects: [1, 2, 3, 4, 5].map((n) => indicator(n, undefined, 60)) }),
+      }),
+    );
+    const body = await expectOk(
+      await handler(
+        new Request('http://127.0.0.1/api/collections/shared/objects/', { headers: ALICE }),
+      ),
+    );
+    expect(body.objects).toHaveLength(3);
+    expect(body.more).toBe(true);
+  });
+
   it('throttles password guessing per user name before running PBKDF2', async () => {
     const handler = createTaxiiHandler(await config());
     const guess = (password: string) =>

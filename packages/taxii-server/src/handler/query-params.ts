@@ -54,7 +54,8 @@ export function parseListFilters(
   const addedAfter =
     addedAfterText === undefined ? 0 : timestampToMicros(addedAfterText, 'added_after');
 
-  let limit = limits.defaultPageSize;
+  // A default above the configured maximum would break the maximum's promise.
+  let limit = Math.min(limits.defaultPageSize, limits.maxPageSize);
   const limitText = params.get('limit');
   if (limitText !== null) {
     if (!/^\d{1,9}$/.test(limitText) || Number(limitText) < 1) {
