@@ -44,6 +44,7 @@ export interface Env {
 }
 
 const MS_PER_DAY = 86_400_000;
+const RELATIONSHIP_ENDS = ['source_ref', 'target_ref'] as const;
 const encoder = new TextEncoder();
 
 /**
@@ -751,7 +752,7 @@ export function decide(
     }
   }
   if (type === 'relationship' && victimAction !== 'keep') {
-    for (const end of ['source_ref', 'target_ref'] as const) {
+    for (const end of RELATIONSHIP_ENDS) {
       const ref = object[end];
       if (
         typeof ref === 'string' &&

@@ -13,6 +13,17 @@ const SEGMENT = /^(?:\[(\d{1,6})\]|([A-Za-z0-9_-]{1,250})(?:\[(\d{1,6})\])?)$/;
 export function parseSelector(selector: unknown): SelectorSegment[] | undefined {
   if (typeof selector !== 'string' || selector.length === 0 || selector.length > 1000)
     return undefined;
+  const cached = selectorCache.get(selector);
+  if (cached !== undefined) return cached === null ? undefined : [...cached];
+  const parsed = parseSelectorText(selector);
+  // Bounded: selectors come from input, so the cache must not grow without limit.
+  if (selectorCache.size < 10_000) selectorCache.set(selector, parsed ?? null);
+  return parsed === undefined ? undefined : [...parsed];
+}
+
+const selectorCache = new Map<string, readonly SelectorSegment[] | null>();
+
+function parseSelectorText(selector: string): SelectorSegment[] | undefined {
   const out: SelectorSegment[] = [];
   for (const part of selector.split('.')) {
     const match = SEGMENT.exec(part);
