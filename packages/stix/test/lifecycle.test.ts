@@ -119,6 +119,12 @@ describe('factories', () => {
     expectIntelshareError(() => createMalware({ is_family: true }), 'VALIDATION_FAILED', 'name');
   });
 
+  it('reject own __proto__ keys in their input instead of adopting them as a prototype', () => {
+    const props = JSON.parse('{"name":"X","is_family":true,"__proto__":{"polluted":true}}');
+    expectIntelshareError(() => createMalware(props), 'VALIDATION_FAILED', '__proto__');
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+
   it('throw TypeError for unknown types', () => {
     expect(() => createStixObject('x-thing' as 'indicator', {} as never)).toThrow(TypeError);
   });

@@ -285,6 +285,46 @@ describe('property: mutations that break a rule are caught', () => {
     );
   });
 
+  it('hostile keys at any depth are reported, removed and pollute nothing', () => {
+    const hostileKey = fc.constantFrom('__proto__', 'constructor', 'prototype');
+    const hostileValue = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue({ maxDepth: 1 }),
+        fc.array(tie('node'), { maxLength: 3 }),
+        fc
+          .tuple(hostileKey, tie('node'))
+          .map(
+            ([key, value]) =>
+              `{${JSON.stringify(key)}:${JSON.stringify(value) ?? 'null'},"polluted":true}`,
+          )
+          .map((text) => JSON.parse(text) as unknown),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(hostileKey, hostileValue, fc.boolean(), (key, value, spec20) => {
+        const base = JSON.stringify({
+          type: 'malware',
+          ...(spec20 ? {} : { spec_version: '2.1' }),
+          id: 'malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b',
+          created: '2016-04-06T20:07:09.000Z',
+          modified: '2016-04-06T20:07:09.000Z',
+          name: 'x',
+          is_family: true,
+        });
+        const text = `[${base.slice(0, -1)},${JSON.stringify(key)}:{"is_family":true},"x_nested":${JSON.stringify(value) ?? 'null'}}]`;
+        const result = parseStix(text, { allowCustom: true, mode: 'lenient' });
+        expect(result.issues).toContainEqual(
+          expect.objectContaining({ code: 'FORBIDDEN_KEY', path: `[0].${key}` }),
+        );
+        expect(result.objects).toEqual([]);
+        expect(Object.prototype).not.toHaveProperty('polluted');
+        expect(({} as Record<string, unknown>).is_family).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('random text never throws', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (text) => {

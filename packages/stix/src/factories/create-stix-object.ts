@@ -66,8 +66,16 @@ export function createStixObject<T extends StixType>(
     // STIX 2.1 §7.2.1: marking definitions are never versioned, so they have no `modified`.
     if (type !== 'marking-definition') object.modified = input.modified ?? input.created ?? now;
   }
-  for (const key of Object.keys(input))
-    if (!(key in object) && key !== 'type') object[key] = input[key];
+  for (const key of Object.keys(input)) {
+    if (key === 'type' || Object.hasOwn(object, key)) continue;
+    // Own `__proto__`/`constructor` keys stay own properties, so validation rejects them.
+    Object.defineProperty(object, key, {
+      value: input[key],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return assertValid(object, options) as StixTypeMap[T];
 }
 

@@ -36,7 +36,14 @@ export function upgradeObject(o: Record<string, unknown>): Record<string, unknow
   // Rebuild to place spec_version right after type, as 2.1 producers do.
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(o)) {
-    out[key] = o[key];
+    // defineProperty, not assignment: an own `__proto__` key must stay an own property
+    // (so validation reports and removes it) instead of replacing `out`'s prototype.
+    Object.defineProperty(out, key, {
+      value: o[key],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
     if (key === 'type') Object.assign(out, additions);
   }
   return out;
