@@ -62,6 +62,10 @@ export interface HttpResponse {
 declare const __INTELSHARE_VERSION__: string | undefined;
 const USER_AGENT = `intelshare-feeds/${typeof __INTELSHARE_VERSION__ === 'string' ? __INTELSHARE_VERSION__ : '0.0.0-source'}`;
 
+const IN_BROWSER =
+  typeof (globalThis as { document?: unknown }).document !== 'undefined' ||
+  typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'DELETE']);
 const MAX_ERROR_BODY = 64 * 1024;
 const decoder = new TextDecoder();
@@ -80,8 +84,9 @@ export class HttpTransport {
     this.#options = options;
     this.#retry = resolveRetry(options.retry);
     const headers: Record<string, string> = Object.create(null);
-    // Browsers ignore a script-set User-Agent; servers elsewhere get a name to rate-limit by.
-    headers['user-agent'] = USER_AGENT;
+    // Servers get a name to rate-limit by; browsers and workers own their User-Agent (and
+    // setting it there would force a CORS preflight).
+    if (!IN_BROWSER) headers['user-agent'] = USER_AGENT;
     for (const [name, value] of Object.entries(options.headers ?? {}))
       headers[name.toLowerCase()] = value;
     if (options.auth) {
