@@ -70,7 +70,20 @@ export async function hashPassword(
   return `pbkdf2-sha256$${iterations}$${hex(salt)}$${await pbkdf2(password, salt, iterations)}`;
 }
 
-/** Checks a password against a {@link hashPassword} hash; `false` for malformed hashes. */
+/**
+ * Checks a password against a {@link hashPassword} hash in constant time.
+ *
+ * @param password - the password given.
+ * @param stored - the `pbkdf2-sha256$…` hash.
+ * @returns whether they match; `false` for malformed hashes.
+ * @example
+ * ```ts
+ * import { hashPassword, verifyPassword } from '@intelshare/taxii-server';
+ *
+ * const stored = await hashPassword('correct horse battery staple');
+ * await verifyPassword('correct horse battery staple', stored); // true
+ * ```
+ */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, rounds, saltHex, expected] = stored.split('$');
   if (scheme !== 'pbkdf2-sha256' || !rounds || !saltHex || !expected) return false;

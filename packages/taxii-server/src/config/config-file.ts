@@ -22,7 +22,18 @@ export const viewFileSchema = z.strictObject({
   recipient: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
 });
 
-/** The schema of a `taxii.yaml`/`taxii.json` file read by `intelshare serve --config`. */
+/**
+ * The schema of a `taxii.yaml`/`taxii.json` file read by `intelshare serve --config`; the
+ * source of the {@link ServerConfigFile} type. Most callers want {@link loadServerConfig}.
+ *
+ * @example
+ * ```ts
+ * import { serverConfigFileSchema } from '@intelshare/taxii-server';
+ *
+ * const result = serverConfigFileSchema.safeParse({ title: 'T', cursorSecret: '0123456789abcdef', apiRoots: [] });
+ * console.log(result.success); // false: apiRoots needs at least one root
+ * ```
+ */
 export const serverConfigFileSchema = z.strictObject({
   title: z.string().min(1),
   description: z.string().optional(),
