@@ -277,3 +277,51 @@ describe('hostile input', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe('markings in projections', () => {
+  it('resolves custom definitions from a registry and includes them in the bundle', () => {
+    const acs = readJsonFixture<{ objects: Record<string, unknown>[] }>(
+      'stix21/cti-stix-common-objects/acs/acs-spec-use-case-1.json',
+    ).objects[0]!;
+    const a = agreement({ markings: { custom: [{ id: acs.id, treatAs: 'amber' }] } });
+    const object = indicator({ object_marking_refs: [acs.id] });
+    const without = project([object], a, { identity: PARTNER }, { now: NOW });
+    expect(without.decisions[0]?.action).toBe('withhold');
+    const withRegistry = project(
+      [object],
+      a,
+      { identity: PARTNER },
+      { now: NOW, markingDefinitions: [acs] },
+    );
+    expect(withRegistry.decisions[0]?.action).toBe('share');
+    expect(withRegistry.bundle.objects).toContainEqual(acs);
+    checkInvariants(withRegistry);
+  });
+
+  it('the TLP 2.0 GREEN example resolves its marking although the bundle lacks it', () => {
+    const example = readJsonFixture<Bundle>(
+      'stix21/cti-stix-common-objects/tlp2/examples/using-tlp2.0-green.json',
+    );
+    const a = agreement({
+      recipients: [{ match: { identities: [PARTNER] }, maxTlp: 'green' }],
+      unmarkedTlp: 'green',
+    });
+    const projection = project(example, a, { identity: PARTNER }, { now: NOW });
+    checkInvariants(projection);
+    expect(projection.bundle.objects.map((o) => o.id)).toContain(TLP2_MARKING_IDS['TLP:GREEN']);
+    expect(projection.decisions.every((d) => d.action === 'share')).toBe(true);
+  });
+
+  it('marks every object with the agreement when asked, and stays idempotent', () => {
+    const a = agreement();
+    const bundle = fixture('indicator-for-malicious-url.json');
+    const once = project(bundle, a, { identity: PARTNER }, { now: NOW, markObjects: 'all' });
+    const marking = agreementMarkingDefinition(a).id;
+    for (const object of once.bundle.objects) {
+      if (object.type !== 'marking-definition')
+        expect(object.object_marking_refs).toContain(marking);
+    }
+    const twice = project(once.bundle, a, { identity: PARTNER }, { now: NOW, markObjects: 'all' });
+    expect(twice.bundle.objects).toEqual(once.bundle.objects);
+  });
+});
