@@ -2,6 +2,8 @@ import { FeedValidationError } from '../errors/feed-validation-error';
 
 const decoder = new TextDecoder();
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+// One linear scan: the deep walk below runs only when one of the names appears quoted.
+const SUSPECT = /"(?:__proto__|constructor|prototype)"/;
 
 /**
  * Parses JSON from bytes and rejects any object key that could pollute prototypes when a
