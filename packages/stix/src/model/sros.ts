@@ -14,6 +14,29 @@ export const NOT_RELATABLE = [
   'bundle',
 ] as const;
 
+/** The STIX 2.1 SDO type names (STIX 2.1 §4). */
+const SDO_TYPES = [
+  'attack-pattern',
+  'campaign',
+  'course-of-action',
+  'grouping',
+  'identity',
+  'incident',
+  'indicator',
+  'infrastructure',
+  'intrusion-set',
+  'location',
+  'malware',
+  'malware-analysis',
+  'note',
+  'observed-data',
+  'opinion',
+  'report',
+  'threat-actor',
+  'tool',
+  'vulnerability',
+] as const;
+
 const RELATIONSHIP_TYPE_RE = /^[a-z0-9-]{3,250}$/;
 
 /** STIX 2.1 §5.1 Relationship. */
@@ -61,7 +84,8 @@ export const sightingType = defineStixType(
     first_seen: timestamp(),
     last_seen: timestamp(),
     count: int(0, 999_999_999),
-    sighting_of_ref: req(ref(undefined, { not: NOT_RELATABLE })),
+    // STIX 2.1 §5.2: a sighting is of an SDO (custom SDO types count with `allowCustom`).
+    sighting_of_ref: req(ref(SDO_TYPES, { custom: true })),
     observed_data_refs: refs(['observed-data']),
     where_sighted_refs: refs(['identity', 'location']),
     summary: bool(),
