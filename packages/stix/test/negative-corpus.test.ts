@@ -173,6 +173,18 @@ const cases: Case[] = [
     'objects[0].modified',
   ],
   [
+    'timestamps are calendar dates',
+    with_(malware(), { created: '2015-02-29T00:00:00Z', modified: '2016-04-31T00:00:00Z' }),
+    'INVALID_TIMESTAMP',
+    'objects[0].created',
+  ],
+  [
+    'leap days exist in leap years only',
+    with_(indicator(), { valid_from: '2100-02-29T00:00:00Z' }),
+    'INVALID_TIMESTAMP',
+    'objects[0].valid_from',
+  ],
+  [
     'timestamps have a time',
     with_(indicator(), { valid_from: '2016-01-01' }),
     'INVALID_TIMESTAMP',

@@ -193,16 +193,31 @@ export function str(): Prop<z.ZodString, false> {
 
 /** A STIX timestamp: RFC 3339 in UTC with `Z`; sub-second digits are kept as given. */
 export function timestamp(): Prop<z.ZodString, false> {
-  return prop(z.string().regex(TIMESTAMP_RE), (v, ctx, p, k) => {
-    if (!checkStringValue(v, ctx, p, k)) return;
-    if (!TIMESTAMP_RE.test(v))
-      ctx.fail(
-        'INVALID_TIMESTAMP',
-        p,
-        k,
-        `\`${truncate(v)}\` is not an RFC 3339 UTC timestamp ending in \`Z\`.`,
-      );
-  });
+  return prop(
+    z.string().regex(TIMESTAMP_RE).refine(isCalendarDate, 'Not a calendar date.'),
+    (v, ctx, p, k) => {
+      if (!checkStringValue(v, ctx, p, k)) return;
+      if (!TIMESTAMP_RE.test(v) || !isCalendarDate(v))
+        ctx.fail(
+          'INVALID_TIMESTAMP',
+          p,
+          k,
+          `\`${truncate(v)}\` is not an RFC 3339 UTC timestamp ending in \`Z\`.`,
+        );
+    },
+  );
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** RFC 3339 §5.7: the day must exist in its month (February 29 only in leap years). */
+export function isCalendarDate(v: string): boolean {
+  const year = Number(v.slice(0, 4));
+  const month = Number(v.slice(5, 7));
+  const day = Number(v.slice(8, 10));
+  if (day > DAYS_IN_MONTH[month - 1]!) return false;
+  if (month === 2 && day === 29) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return true;
 }
 
 /** A boolean. */
