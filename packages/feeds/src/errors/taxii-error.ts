@@ -1,5 +1,8 @@
 import { IntelshareError } from '@intelshare/stix';
 
+// A registry symbol, so the guard works across two installed copies of the package.
+const marker = Symbol.for('intelshare.feeds.TaxiiError');
+
 /** Fields of a TAXII 2.1 error message (§3.6.1) when the server sent one. */
 export interface TaxiiErrorBody {
   title?: string;
@@ -69,6 +72,7 @@ export class TaxiiError extends IntelshareError {
     this.url = init.url;
     this.body = init.body;
     this.retryAfterMs = init.retryAfterMs;
+    Object.defineProperty(this, marker, { value: true });
   }
 }
 
@@ -87,8 +91,8 @@ export class TaxiiError extends IntelshareError {
  */
 export function isTaxiiError(value: unknown): value is TaxiiError {
   return (
-    value instanceof Error &&
-    (value as { name?: unknown }).name === 'TaxiiError' &&
-    typeof (value as { status?: unknown }).status === 'number'
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[marker] === true
   );
 }
