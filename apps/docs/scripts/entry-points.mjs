@@ -51,20 +51,18 @@ export function entrySlug(specifier) {
  */
 export function writeTypedocEntries() {
   const outDir = join(docsRoot, '.generated/typedoc');
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
+  const files = new Map();
   const entryPoints = [];
   for (const entry of publicEntryPoints()) {
-    const file = join(outDir, `${entrySlug(entry.specifier)}.ts`);
-    writeFileSync(
-      file,
+    const name = `${entrySlug(entry.specifier)}.ts`;
+    files.set(
+      name,
       `/**\n * The public API of \`${entry.specifier}\`.\n * @module ${entry.specifier}\n */\nexport * from '${entry.specifier}';\n`,
     );
-    entryPoints.push(file);
+    entryPoints.push(join(outDir, name));
   }
-  const tsconfig = join(outDir, 'tsconfig.json');
-  writeFileSync(
-    tsconfig,
+  files.set(
+    'tsconfig.json',
     JSON.stringify(
       {
         extends: relative(outDir, join(repoRoot, 'tsconfig.base.json')),
@@ -75,5 +73,25 @@ export function writeTypedocEntries() {
       2,
     ),
   );
-  return { entryPoints, tsconfig };
+  syncDir(outDir, files);
+  return { entryPoints, tsconfig: join(outDir, 'tsconfig.json') };
+}
+
+/**
+ * Makes `dir` hold exactly `files` (name → content): writes only files whose content
+ * changed and deletes the rest. Generators run each time the config loads, possibly while
+ * Astro reads the content folder, so untouched files must stay untouched.
+ * @param {string} dir
+ * @param {Map<string, string>} files
+ */
+export function syncDir(dir, files) {
+  mkdirSync(dir, { recursive: true });
+  for (const name of readdirSync(dir)) {
+    if (!files.has(name)) rmSync(join(dir, name), { recursive: true, force: true });
+  }
+  for (const [name, content] of files) {
+    const file = join(dir, name);
+    if (existsSync(file) && readFileSync(file, 'utf8') === content) continue;
+    writeFileSync(file, content);
+  }
 }

@@ -1,9 +1,9 @@
 // One page per example sharing agreement shipped in `packages/policy/agreements/`,
 // generated at build time so each page shows the file exactly as it is in the repository.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { docsRoot, repoRoot } from './entry-points.mjs';
+import { docsRoot, repoRoot, syncDir } from './entry-points.mjs';
 
 const SOURCE_DIR = 'packages/policy/agreements';
 
@@ -46,15 +46,17 @@ function leadingComment(text) {
  */
 export function generateAgreementPages() {
   const outDir = join(docsRoot, 'src/content/docs/agreements');
-  rmSync(outDir, { recursive: true, force: true });
   const sourceDir = join(repoRoot, SOURCE_DIR);
   const files = existsSync(sourceDir)
     ? readdirSync(sourceDir)
         .filter((f) => /\.(ya?ml|json)$/.test(f))
         .sort()
     : [];
-  if (files.length === 0) return 0;
-  mkdirSync(outDir, { recursive: true });
+  if (files.length === 0) {
+    rmSync(outDir, { recursive: true, force: true });
+    return 0;
+  }
+  const out = new Map();
 
   const rows = [];
   for (const file of files) {
@@ -155,14 +157,14 @@ export function generateAgreementPages() {
       '```',
       '',
     ];
-    writeFileSync(join(outDir, `${slug}.md`), page.join('\n'));
+    out.set(`${slug}.md`, page.join('\n'));
     rows.push(
       `| [${cell(doc.title ?? doc.id)}](/agreements/${slug}/) | \`${doc.id}\` | ${doc.version} | ${(doc.parties ?? []).length} |`,
     );
   }
 
-  writeFileSync(
-    join(outDir, 'index.md'),
+  out.set(
+    'index.md',
     [
       '---',
       'title: Example agreements',
@@ -181,5 +183,6 @@ export function generateAgreementPages() {
       '',
     ].join('\n'),
   );
+  syncDir(outDir, out);
   return files.length;
 }

@@ -1,9 +1,9 @@
 // Changelog pages, generated at build time from the pending changesets
 // (`.changeset/*.md`) and each published package's CHANGELOG.md, so the site always
 // says what the next release holds and what past releases did.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { docsRoot, publicEntryPoints, repoRoot } from './entry-points.mjs';
+import { docsRoot, publicEntryPoints, repoRoot, syncDir } from './entry-points.mjs';
 
 const BUMP_ORDER = /** @type {const} */ (['major', 'minor', 'patch']);
 const BUMP_TITLE = { major: 'Major changes', minor: 'Minor changes', patch: 'Patch changes' };
@@ -72,8 +72,7 @@ function packageSlug(name) {
  * @returns {{ packages: number, pending: number, problems: string[] }}
  */
 export function generateChangelog(outDir = join(docsRoot, 'src/content/docs/changelog')) {
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
+  const out = new Map();
 
   const packages = new Map();
   for (const entry of publicEntryPoints()) {
@@ -157,8 +156,9 @@ export function generateChangelog(outDir = join(docsRoot, 'src/content/docs/chan
       for (const item of items) page.push(asListItem(item.summary), '');
     }
     if (released) page.push(demoteHeadings(released, 2), '');
-    writeFileSync(join(outDir, `${slug}.md`), `${page.join('\n')}\n`);
+    out.set(`${slug}.md`, `${page.join('\n')}\n`);
   }
-  writeFileSync(join(outDir, 'index.md'), `${overview.join('\n')}\n`);
+  out.set('index.md', `${overview.join('\n')}\n`);
+  syncDir(outDir, out);
   return { packages: packages.size, pending, problems };
 }
