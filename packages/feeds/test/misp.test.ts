@@ -98,6 +98,16 @@ describe('MISP → STIX → MISP', () => {
     const actor = objects.find((o) => o.type === 'threat-actor')!;
     expect(actor.name).toBe('Sofacy');
     expect(actor.aliases).toContain('APT28');
+    const malware = objects.filter((o) => o.type === 'malware').map((o) => o.name);
+    expect(malware).toEqual(expect.arrayContaining(['CHOPSTICK', 'JHUHUGIT']));
+    expect(objects.some((o) => o.name === 'Sednit EK' || o.name === 'X-Agent')).toBe(false);
+    const galaxies = objects[0]!.x_misp_galaxies as { type: string }[];
+    expect(galaxies.map((g) => g.type)).toEqual([
+      'threat-actor',
+      'exploit-kit',
+      'tool',
+      'mitre-malware',
+    ]);
 
     const sighted = mispToStix(
       readJsonFixture('misp/pymisp-tests/reportlab_testfiles/sighting_1.json'),

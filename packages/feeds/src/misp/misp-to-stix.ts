@@ -42,7 +42,7 @@ const GALAXY_SDO: Record<string, string> = {
   backdoor: 'malware',
   'mitre-tool': 'tool',
   'mitre-enterprise-attack-tool': 'tool',
-  tool: 'tool',
+  // MISP's plain `tool` galaxy mixes malware and dual-use tools, so it is not "clear".
 };
 
 /**
