@@ -257,6 +257,33 @@ describe('project', () => {
 });
 
 describe('hostile input', () => {
+  it('withholds absurdly deep objects instead of overflowing the stack', () => {
+    let deep: Record<string, unknown> = {
+      leaf_ref: 'identity--00000000-0000-4000-8000-0000000000aa',
+    };
+    for (let i = 0; i < 20_000; i++) deep = { nested: deep };
+    const object = indicator({
+      x_deep: deep,
+      extensions: { 'extension-definition--00000000-0000-4000-8000-000000000001': deep },
+    });
+    const projection = project(
+      [object, indicator()],
+      agreement(),
+      { identity: PARTNER },
+      { now: NOW },
+    );
+    expect(projection.decisions.map((d) => d.action)).toEqual(['withhold', 'share']);
+    expect(projection.decisions[0]?.reasons.at(-1)?.message).toContain(
+      'nested more than 100 levels',
+    );
+    try {
+      project([object], agreement(), { identity: PARTNER }, { now: NOW, audit: new AuditLog() });
+      expect.unreachable();
+    } catch (error) {
+      expect(isIntelshareError(error) && error.code).toBe('LIMIT_EXCEEDED');
+    }
+  });
+
   it('never lets a `__proto__` key change a prototype, and removes it with a reason', () => {
     const a = agreement();
     const text = `{"type":"bundle","id":"bundle--00000000-0000-4000-8000-000000000001","objects":[{"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-0000000000f1","created":"2026-02-01T00:00:00.000Z","modified":"2026-02-01T00:00:00.000Z","pattern":"[ipv4-addr:value = '198.51.100.1']","pattern_type":"stix","valid_from":"2026-02-01T00:00:00Z","__proto__":{"revoked":true,"polluted":1},"granular_markings":[{"marking_ref":"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1","selectors":["__proto__.polluted"]}]}]}`;

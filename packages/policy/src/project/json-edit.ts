@@ -1,12 +1,19 @@
 import type { SelectorSegment } from '../markings/granular';
 
+/** Deeper than any STIX object; input nested further is refused rather than risking the stack. */
+export const MAX_DEPTH = 100;
+
+/** Thrown when input is nested deeper than {@link MAX_DEPTH}. */
+export class DepthError extends Error {}
+
 /** A deep copy of JSON data (faster than `structuredClone` for plain JSON). */
-export function cloneJson<T>(value: T): T {
+export function cloneJson<T>(value: T, depth = 0): T {
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(cloneJson) as T;
+  if (depth > MAX_DEPTH) throw new DepthError('nested too deeply');
+  if (Array.isArray(value)) return value.map((item) => cloneJson(item, depth + 1)) as T;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value as object)) {
-    const item = cloneJson((value as Record<string, unknown>)[key]);
+    const item = cloneJson((value as Record<string, unknown>)[key], depth + 1);
     // JSON.parse makes `__proto__` an own key; plain assignment would set the prototype.
     if (key === '__proto__') {
       Object.defineProperty(out, key, {

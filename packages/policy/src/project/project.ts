@@ -21,7 +21,15 @@ import {
 import { definitionsMap } from '../markings/marking-resolver';
 import { officialMarkingDefinition, type StixLikeObject } from '../markings/official-markings';
 import { parseRecipient, type Recipient } from '../recipient';
-import { adjustSelector, cloneJson, compareRemovals, isRecord, removeAt } from './json-edit';
+import {
+  adjustSelector,
+  cloneJson,
+  compareRemovals,
+  DepthError,
+  isRecord,
+  MAX_DEPTH,
+  removeAt,
+} from './json-edit';
 
 /** The namespace for the deterministic ids projections create (agreement markings, classes, derived objects, bundles). */
 export const INTELSHARE_POLICY_NAMESPACE = '3f9c1c5e-6d0a-4b8e-9a51-2f7c4d8e1b60';
@@ -261,7 +269,7 @@ export function project(
     if (entry.replacement) continue;
     const { redactions } = entry.decision;
     if (redactions.length === 0) continue;
-    ensureClone(entry);
+    if (!guardDepth(entry, () => ensureClone(entry))) continue;
     const removals: SelectorSegment[][] = [];
     for (const redaction of redactions) {
       const path = pathToSegments(redaction.path);
@@ -309,7 +317,9 @@ export function project(
     if (n <= 0) present.delete(id);
     else present.set(id, n);
   };
-  for (const entry of entries) if (!entry.replacement) addPresent(String(entry.original.id));
+  for (const entry of entries) {
+    if (!entry.replacement && !entry.withheld) addPresent(String(entry.original.id));
+  }
   for (const id of replacements.keys()) addPresent(id);
   const resolveRef = (ref: string) => idMap.get(ref) ?? ref;
 
@@ -321,7 +331,9 @@ export function project(
     for (const entry of entries) {
       if (entry.withheld || entry.replacement) continue;
       if (dirty !== undefined && !entry.refs?.some((ref) => dirty!.has(ref))) continue;
-      const outcome = fixReferences(entry, present, resolveRef);
+      let outcome: 'ok' | 'withhold' = 'withhold';
+      if (!guardDepth(entry, () => (outcome = fixReferences(entry, present, resolveRef))))
+        outcome = 'withhold';
       if (outcome === 'withhold') {
         entry.withheld = true;
         dropPresent(String(entry.original.id));
@@ -431,8 +443,8 @@ export function project(
         'unknown',
       recipient: who.identity,
       agreement: { id: a.id, version: a.version },
-      inputHash: contentHash(objects),
-      outputHash: contentHash(bundle),
+      inputHash: hashForAudit(objects),
+      outputHash: hashForAudit(bundle),
       counts,
       decisions: finalDecisions.map((d) => [
         d.id,
@@ -536,6 +548,36 @@ export function project(
   }
 }
 
+/** Runs `work`; input nested deeper than any STIX object withholds the entry instead of overflowing the stack. */
+function guardDepth(entry: Entry, work: () => void): boolean {
+  try {
+    work();
+    return true;
+  } catch (error) {
+    if (!(error instanceof DepthError)) throw error;
+    entry.withheld = true;
+    entry.extraReasons.push({
+      rule: 'malformed',
+      effect: 'deny',
+      clause: 'object',
+      message: `The object is nested more than ${MAX_DEPTH} levels deep, so it is withheld.`,
+    });
+    return false;
+  }
+}
+
+function hashForAudit(value: unknown): string {
+  try {
+    return contentHash(value);
+  } catch (cause) {
+    throw new IntelshareError(
+      'LIMIT_EXCEEDED',
+      'The input is nested too deeply to hash for the audit log.',
+      { cause },
+    );
+  }
+}
+
 function ensureClone(entry: Entry): void {
   if (!entry.cloned) {
     entry.object = cloneJson(entry.original);
@@ -550,6 +592,7 @@ function walkRefs(
   visit: (parent: SelectorSegment[], key: string, index: number, ref: string) => void,
 ): void {
   if (!isRecord(node)) return;
+  if (parent.length > MAX_DEPTH) throw new DepthError('nested too deeply');
   const keys = Object.keys(node);
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k]!;
