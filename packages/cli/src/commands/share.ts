@@ -110,21 +110,17 @@ export async function run(argv: readonly string[], ctx: Context): Promise<ExitCo
       `\`${bundleInput.label}\` is not valid STIX (${errors.length} error${errors.length === 1 ? '' : 's'}; first: ${first?.path || '(root)'}: ${first?.message}); run \`intelshare validate\` to see them all`,
     );
   }
-  const projection = project(
-    {
-      type: 'bundle',
-      id: result.bundleId ?? 'bundle--00000000-0000-4000-8000-000000000000',
-      objects: result.objects,
-    },
-    agreement,
-    recipient,
-    {
-      ...(now !== undefined ? { now } : {}),
-      ...(pseudonymKey !== undefined && keyId !== undefined
-        ? { pseudonymKeys: { [keyId]: pseudonymKey } }
-        : {}),
-    },
-  );
+  // Keep the input's bundle id when there is one: the projection's id is derived from it.
+  const source =
+    result.bundleId !== undefined
+      ? { type: 'bundle', id: result.bundleId, objects: result.objects }
+      : result.objects;
+  const projection = project(source, agreement, recipient, {
+    ...(now !== undefined ? { now } : {}),
+    ...(pseudonymKey !== undefined && keyId !== undefined
+      ? { pseudonymKeys: { [keyId]: pseudonymKey } }
+      : {}),
+  });
   const { decisions } = projection;
   const denied =
     decisions.length > 0 && decisions.every((decision) => decision.action === 'withhold');
