@@ -212,12 +212,15 @@ const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** RFC 3339 §5.7: the day must exist in its month (February 29 only in leap years). */
 export function isCalendarDate(v: string): boolean {
-  const year = Number(v.slice(0, 4));
-  const month = Number(v.slice(5, 7));
-  const day = Number(v.slice(8, 10));
+  // Digits read in place (the format was already checked): this runs for every timestamp.
+  const d = (at: number) => v.charCodeAt(at) - 48;
+  const day = d(8) * 10 + d(9);
+  if (day <= 28) return true;
+  const month = d(5) * 10 + d(6);
   if (day > DAYS_IN_MONTH[month - 1]!) return false;
-  if (month === 2 && day === 29) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return true;
+  if (month !== 2 || day !== 29) return true;
+  const year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
 /** A boolean. */

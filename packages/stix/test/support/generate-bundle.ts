@@ -18,6 +18,7 @@ export class StixGenerator {
   readonly #random: () => number;
   #count = 0;
   readonly #ids: string[] = [];
+  readonly #sdoIds: string[] = [];
 
   constructor(seed = 1) {
     this.#random = mulberry32(seed);
@@ -68,6 +69,11 @@ export class StixGenerator {
 
   #ref(): string {
     return this.#ids.length > 0 ? this.#pick(this.#ids) : `identity--${this.uuid()}`;
+  }
+
+  /** An SDO id, for sightings (STIX 2.1 §5.2). */
+  #sdoRef(): string {
+    return this.#sdoIds.length > 0 ? this.#pick(this.#sdoIds) : `identity--${this.uuid()}`;
   }
 
   /** The next object; a realistic mix dominated by relationships and indicators. */
@@ -141,7 +147,7 @@ export class StixGenerator {
     } else if (roll < 0.82) {
       object = {
         ...common('sighting'),
-        sighting_of_ref: this.#ref(),
+        sighting_of_ref: this.#sdoRef(),
         count: 1 + Math.floor(this.#random() * 50),
         first_seen: created,
         last_seen: created,
@@ -182,6 +188,10 @@ export class StixGenerator {
     }
     // Only SDOs and SCOs may be relationship or sighting targets (STIX 2.1 §5).
     if (object.type === 'relationship' || object.type === 'sighting') return object;
+    if (object.created !== undefined) {
+      if (this.#sdoIds.length < 5000) this.#sdoIds.push(object.id as string);
+      else this.#sdoIds[n % 5000] = object.id as string;
+    }
     if (this.#ids.length < 5000) this.#ids.push(object.id as string);
     else this.#ids[n % 5000] = object.id as string;
     return object;
