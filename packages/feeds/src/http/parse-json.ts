@@ -21,11 +21,7 @@ export function parseJsonBytes(bytes: Uint8Array | string, what: string): unknow
       cause,
     });
   }
-  if (
-    text.includes('"__proto__"') ||
-    text.includes('"constructor"') ||
-    text.includes('"prototype"')
-  ) {
+  if (SUSPECT.test(text)) {
     const path = findForbiddenKey(value, '$');
     if (path)
       throw new FeedValidationError('VALIDATION_FAILED', `${what} contains a forbidden key.`, [

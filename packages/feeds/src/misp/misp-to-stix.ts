@@ -262,7 +262,8 @@ export function mispToStix(input: unknown): MispToStixResult {
       if (!sdoType) continue;
       const sdo: StixObject = {
         type: sdoType,
-        id: `${sdoType}--${uuidOr(cluster.uuid, sdoType, cluster.value)}`,
+        // Older exports repeat the galaxy's uuid on every cluster, so the value joins the id.
+        id: derivedId(sdoType, cluster.value, cluster.uuid ?? ''),
         ...common(eventTime),
         name: cluster.value,
       };
