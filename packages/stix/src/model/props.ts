@@ -213,13 +213,12 @@ const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** RFC 3339 §5.7: the day must exist in its month (February 29 only in leap years). */
 export function isCalendarDate(v: string): boolean {
   // Digits read in place (the format was already checked): this runs for every timestamp.
-  const d = (at: number) => v.charCodeAt(at) - 48;
-  const day = d(8) * 10 + d(9);
+  const day = (v.charCodeAt(8) - 48) * 10 + v.charCodeAt(9) - 48;
   if (day <= 28) return true;
-  const month = d(5) * 10 + d(6);
+  const month = (v.charCodeAt(5) - 48) * 10 + v.charCodeAt(6) - 48;
   if (day > DAYS_IN_MONTH[month - 1]!) return false;
   if (month !== 2 || day !== 29) return true;
-  const year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+  const year = Number(v.slice(0, 4));
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
