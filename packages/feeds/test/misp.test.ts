@@ -165,6 +165,39 @@ describe('MISP → STIX → MISP', () => {
     ]);
   });
 
+  it('keeps attributes that share a uuid, reporting the clash', () => {
+    const event = {
+      uuid: '11111111-2222-4333-8444-555555555555',
+      info: 'dup',
+      Attribute: [
+        {
+          type: 'domain',
+          value: 'a.example',
+          to_ids: true,
+          uuid: '11111111-2222-4333-8444-000000000001',
+        },
+        {
+          type: 'domain',
+          value: 'b.example',
+          to_ids: true,
+          uuid: '11111111-2222-4333-8444-000000000001',
+        },
+      ],
+    };
+    const { objects, issues } = mispToStix(event);
+    expect(objects.filter((o) => o.type === 'indicator')).toHaveLength(2);
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: 'Event.Attribute[1]',
+        message: expect.stringContaining('repeats the id'),
+      }),
+    ]);
+    expect(allValues(stixToMisp(objects)[0] as unknown as Loose)).toEqual([
+      'domain=a.example',
+      'domain=b.example',
+    ]);
+  });
+
   it('rejects input that is not an event, naming the path', () => {
     const error = (() => {
       try {

@@ -21,6 +21,31 @@ export interface MispToStixResult {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const DETERMINISTIC = new Set([
+  'identity',
+  'marking-definition',
+  'sighting',
+  'threat-actor',
+  'intrusion-set',
+  'attack-pattern',
+  'malware',
+  'tool',
+]);
+// STIX 2.1 §6: SCO ids are content-derived, so a repeat is the same observable.
+for (const type of [
+  'ipv4-addr',
+  'ipv6-addr',
+  'domain-name',
+  'url',
+  'email-addr',
+  'file',
+  'mutex',
+  'windows-registry-key',
+  'autonomous-system',
+  'x509-certificate',
+])
+  DETERMINISTIC.add(type);
+
 // MISP galaxy types whose clusters have a clear STIX 2.1 SDO counterpart.
 const GALAXY_SDO: Record<string, string> = {
   'threat-actor': 'threat-actor',
@@ -92,8 +117,20 @@ export function mispToStix(input: unknown): MispToStixResult {
   const event = parsed.data;
   const issues: FeedIssue[] = [];
   const objects = new Map<string, StixObject>();
-  const add = (object: StixObject) => {
-    if (!objects.has(object.id)) objects.set(object.id, object);
+  // Deterministic ids (SCOs, markings, identities) repeat by design; anything else sharing
+  // an id (two attributes with one uuid) is kept under a derived id and reported.
+  const add = (object: StixObject, path = 'Event'): string => {
+    const existing = objects.get(object.id);
+    if (!existing) {
+      objects.set(object.id, object);
+      return object.id;
+    }
+    if (DETERMINISTIC.has(object.type) || JSON.stringify(existing) === JSON.stringify(object))
+      return object.id;
+    const id = derivedId(object.type, object.id, String(objects.size));
+    issues.push({ path, message: `repeats the id ${object.id}; kept as ${id}` });
+    objects.set(id, { ...object, id });
+    return id;
   };
   const eventTime = epoch(event.timestamp) ?? isoDate(event.date) ?? '1970-01-01T00:00:00.000Z';
   const reportId = `report--${uuidOr(event.uuid, 'report', event.info)}`;
@@ -157,9 +194,9 @@ export function mispToStix(input: unknown): MispToStixResult {
         ...preserved,
       };
       if (description) indicator.description = description;
-      add(indicator);
+      const id = add(indicator, path);
       for (const sco of mapped.scos) add(sco);
-      return indicator.id;
+      return id;
     }
     if (mapped && mapped.scos.length > 0) {
       for (const sco of mapped.scos) add(sco);
@@ -173,8 +210,7 @@ export function mispToStix(input: unknown): MispToStixResult {
         object_refs: mapped.scos.map((sco) => sco.id),
         ...preserved,
       };
-      add(observed);
-      return observed.id;
+      return add(observed, path);
     }
     issues.push({
       path,
@@ -189,8 +225,7 @@ export function mispToStix(input: unknown): MispToStixResult {
       object_refs: [reportId],
       ...preserved,
     };
-    add(note);
-    return note.id;
+    return add(note, path);
   };
 
   event.Attribute.forEach((attribute, index) => {
