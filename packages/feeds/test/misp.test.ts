@@ -198,6 +198,36 @@ describe('MISP → STIX → MISP', () => {
     ]);
   });
 
+  it('puts STIX objects outside every report into an event of their own', () => {
+    const { objects } = mispToStix({
+      uuid: '11111111-2222-4333-8444-555555555555',
+      info: 'one',
+      Attribute: [
+        {
+          type: 'domain',
+          value: 'a.example',
+          to_ids: true,
+          uuid: '11111111-2222-4333-8444-000000000001',
+        },
+      ],
+    });
+    const outside: StixObject = {
+      type: 'indicator',
+      spec_version: '2.1',
+      id: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
+      created: '2024-01-01T00:00:00.000Z',
+      modified: '2024-01-01T00:00:00.000Z',
+      pattern: "[url:value = 'http://loose.example/']",
+      pattern_type: 'stix',
+      valid_from: '2024-01-01T00:00:00Z',
+    };
+    const events = stixToMisp([...objects, outside]);
+    expect(events).toHaveLength(2);
+    expect(events[1]!.Attribute).toEqual([
+      expect.objectContaining({ type: 'url', value: 'http://loose.example/' }),
+    ]);
+  });
+
   it('rejects input that is not an event, naming the path', () => {
     const error = (() => {
       try {

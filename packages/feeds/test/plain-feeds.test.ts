@@ -187,6 +187,13 @@ describe('determinism, custom mappings and bad input', () => {
     expect(({} as Record<string, unknown>).p).toBeUndefined();
   });
 
+  it('counts repeated observables instead of duplicating them', () => {
+    const { stats } = parseFeed('https://a.example/\nhttps://a.example/\n', openPhishMapping, {
+      now: NOW,
+    });
+    expect(stats).toMatchObject({ rows: 2, indicators: 1, duplicates: 1 });
+  });
+
   it('escapes quotes and backslashes in patterns', () => {
     const { objects } = parseFeed("http://x.example/a'b\\c\n", openPhishMapping, { now: NOW });
     expect(indicators(objects)[0]!.pattern).toBe("[url:value = 'http://x.example/a\\'b\\\\c']");

@@ -62,7 +62,7 @@ const GALAXY_TYPE: Record<string, string> = {
 
 /**
  * Converts STIX 2.1 objects to MISP events, one per report (or one for everything when
- * there is no report). Objects made by {@link mispToStix} come back exactly (their
+ * there is no report; objects outside every report get an event of their own). Objects made by {@link mispToStix} come back exactly (their
  * `x_misp_*` properties hold the MISP side); other indicators become attributes from their
  * pattern comparisons, SCOs become non-IDS attributes, markings become `tlp:`/`PAP:` tags,
  * threat actors, malware, tools and attack patterns become galaxy tags, sightings attach to
@@ -110,6 +110,16 @@ export function stixToMisp(objects: readonly StixObject[]): MispEventOut[] {
             .filter((o): o is StixObject => o !== undefined),
         }))
       : [{ report: undefined, members: [...objects] }];
+  if (reports.length > 0) {
+    // Objects no report refers to still become an event of their own, never dropped.
+    const referenced = new Set(groups.flatMap((group) => group.members.map((member) => member.id)));
+    const loose = objects.filter(
+      (o) =>
+        !referenced.has(o.id) &&
+        !['report', 'identity', 'marking-definition', 'sighting'].includes(o.type),
+    );
+    if (loose.length > 0) groups.push({ report: undefined, members: loose });
+  }
 
   return groups.map(({ report, members }) => {
     const meta = (report?.x_misp_event ?? {}) as Record<string, unknown>;

@@ -21,7 +21,13 @@ export interface ParsedFeed {
   /** Rows that were skipped, each with its line number; never fatal. */
   issues: FeedIssue[];
   /** Counts for progress and monitoring. */
-  stats: { rows: number; indicators: number; skipped: number; filtered: number };
+  stats: {
+    rows: number;
+    indicators: number;
+    skipped: number;
+    filtered: number;
+    duplicates: number;
+  };
 }
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
@@ -68,7 +74,7 @@ export function parseFeed(
   const identity = sourceIdentity(mapping);
   const objects: StixObject[] = [identity];
   const seenIds = new Set<string>([identity.id]);
-  const stats = { rows: 0, indicators: 0, skipped: 0, filtered: 0 };
+  const stats = { rows: 0, indicators: 0, skipped: 0, filtered: 0, duplicates: 0 };
 
   let columns = mapping.columns;
   let headerPending = mapping.header !== 'none';
@@ -134,6 +140,8 @@ export function parseFeed(
       issues.push({ path: `line ${row.line}`, message: result });
       continue;
     }
+    // The same observable listed twice yields the same indicator id: counted, kept once.
+    if (seenIds.has(result[1]!.id)) stats.duplicates++;
     for (const object of result) {
       if (seenIds.has(object.id)) continue;
       seenIds.add(object.id);
