@@ -1,7 +1,6 @@
 import type { CliIo } from './cli-io';
 import { COMMANDS } from './commands/registry';
 import { type Context, createContext } from './context';
-import { exitCodeFor } from './errors/exit-code-for';
 import { EXIT_CODES, type ExitCode } from './exit-codes';
 import { VERSION } from './version';
 
@@ -73,6 +72,8 @@ export async function main(argv: readonly string[], io?: CliIo): Promise<ExitCod
 }
 
 async function report(name: string, error: unknown, ctx: Context): Promise<ExitCode> {
+  // Loaded only on failure: it pulls in the STIX model, which `--version` does not need.
+  const { exitCodeFor } = await import('./errors/exit-code-for');
   const exitCode = exitCodeFor(error);
   const message = error instanceof Error ? error.message : String(error);
   const sentence = message.trim().replace(/[.\s]*$/, '.');
