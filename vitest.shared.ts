@@ -16,7 +16,9 @@ export function definePackageProject(
     test: {
       name,
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-      testTimeout: 30_000,
+      // Generous, because CI shares two cores between many suites; timeouts catch hangs, not slowness.
+      testTimeout: 90_000,
+      hookTimeout: 180_000,
       ...overrides,
     },
   });

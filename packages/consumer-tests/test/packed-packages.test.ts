@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,8 +53,10 @@ beforeAll(() => {
     const manifest = JSON.parse(
       readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8'),
     ) as { exports: Record<string, unknown> };
+    // Wildcard exports (e.g. `./agreements/*`) ship data files, not modules; the test
+    // below checks those separately.
     return Object.keys(manifest.exports)
-      .filter((key) => key !== './package.json')
+      .filter((key) => key !== './package.json' && !key.includes('*'))
       .map((key) => ({
         packageName: name,
         specifier: key === '.' ? name : `${name}/${key.slice(2)}`,
@@ -78,6 +80,20 @@ describe('packed packages, installed with npm', () => {
     for (const { name } of packed) {
       const manifest = readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8');
       expect(manifest).not.toContain('workspace:');
+    }
+  });
+
+  it('ships at least one file behind every wildcard export', () => {
+    for (const { name } of packed) {
+      const dir = join(project, 'node_modules', name);
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        exports: Record<string, unknown>;
+      };
+      for (const [key, target] of Object.entries(manifest.exports)) {
+        if (!key.includes('*') || typeof target !== 'string') continue;
+        const folder = join(dir, target.slice(0, target.indexOf('*')));
+        expect(readdirSync(folder).length, `${name} ${key}`).toBeGreaterThan(0);
+      }
     }
   });
 
