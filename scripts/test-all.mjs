@@ -14,6 +14,7 @@ const turbo = spawnSync(
     'test',
     'test:build',
     '--continue=dependencies-successful',
+    '--concurrency=3',
     ...process.argv.slice(2),
   ],
   { cwd: repositoryRoot, stdio: 'inherit' },
