@@ -102,6 +102,16 @@ describe('generateScoId (STIX 2.1 §2.9)', () => {
   // Expected values computed independently with Python's uuid.uuid5 over
   // json.dumps(sort_keys=True, separators=(',', ':'), ensure_ascii=False), i.e. the
   // algorithm python-stix2 uses, with the spec's hash preference applied by hand.
+  it('reproduces the ids python-stix2 publishes for domain names', () => {
+    // Published by python-stix2 users' tests and the STIX 2.1 examples.
+    expect(generateScoId({ type: 'domain-name', value: 'example.com' })).toBe(
+      'domain-name--bedb4899-d24b-5401-bc86-8f6b4cc18ec7',
+    );
+    expect(generateScoId({ type: 'domain-name', value: 'control.example.com' })).toBe(
+      'domain-name--427e3664-0043-5865-b454-97df26649bde',
+    );
+  });
+
   it.each([
     [
       { type: 'ipv4-addr', value: '198.51.100.3' },
