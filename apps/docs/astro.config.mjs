@@ -1,8 +1,10 @@
 // @ts-check
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import starlight from '@astrojs/starlight';
 import { defineConfig } from 'astro/config';
 import starlightTypeDoc, { typeDocSidebarGroup } from 'starlight-typedoc';
-import { repoRoot, writeTypedocEntries } from './scripts/entry-points.mjs';
+import { docsRoot, repoRoot, writeTypedocEntries } from './scripts/entry-points.mjs';
 import { generateAgreementPages } from './scripts/generate-agreements.mjs';
 import { generateChangelog } from './scripts/generate-changelog.mjs';
 
@@ -15,6 +17,15 @@ for (const problem of changelog.problems) {
 }
 const agreementPages = generateAgreementPages();
 
+const docsDir = join(docsRoot, 'src/content/docs');
+
+/** Whether a content folder holds at least one page. */
+function hasPages(dir) {
+  return (
+    existsSync(dir) && readdirSync(dir, { recursive: true }).some((f) => /\.mdx?$/.test(String(f)))
+  );
+}
+
 /** One sidebar group per package area; package engineers add pages to these folders. */
 const packageGroups = [
   { label: '@intelshare/stix', directory: 'stix' },
@@ -23,7 +34,10 @@ const packageGroups = [
   { label: '@intelshare/feeds', directory: 'feeds' },
   { label: '@intelshare/taxii-server', directory: 'taxii-server' },
   { label: '@intelshare/cli', directory: 'cli' },
-].map(({ label, directory }) => ({ label, collapsed: true, autogenerate: { directory } }));
+]
+  // A folder with no page yet gets no (empty) group; it appears once a page lands.
+  .filter(({ directory }) => hasPages(join(docsDir, directory)))
+  .map(({ label, directory }) => ({ label, collapsed: true, autogenerate: { directory } }));
 
 export default defineConfig({
   site: 'https://intelshare.dev',
