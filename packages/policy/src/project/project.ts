@@ -23,7 +23,6 @@ import { officialMarkingDefinition, type StixLikeObject } from '../markings/offi
 import { parseRecipient, type Recipient } from '../recipient';
 import {
   adjustSelector,
-  cloneJson,
   compareRemovals,
   DepthError,
   isRecord,
@@ -76,6 +75,8 @@ interface Entry {
   extraReasons: Reason[];
   removed: (readonly SelectorSegment[])[];
   cloned: boolean;
+  /** Containers already copied for this entry (copy-on-write). */
+  copied?: Set<unknown>;
   changed: boolean;
   withheld: boolean;
   derived: boolean;
@@ -279,11 +280,15 @@ export function project(
         const ref = getAt(entry.object, path);
         const target = typeof ref === 'string' ? rewriteVictim(ref) : undefined;
         if (target === undefined) removals.push(path);
-        else setAt(entry.object, path, target);
+        else {
+          writablePath(entry, path);
+          setAt(entry.object, path, target);
+        }
       }
     }
     removals.sort(compareRemovals);
     for (const path of removals) {
+      writablePath(entry, path);
       const removed = removeAt(entry.object, path);
       if (removed) entry.removed.push(removed);
     }
@@ -503,6 +508,7 @@ export function project(
     const removals: SelectorSegment[][] = [];
     for (const edit of edits) {
       if (edit.to !== undefined) {
+        writablePath(entry, edit.path);
         setAt(entry.object, edit.path, edit.to);
         entry.extraRedactions.push({
           path: segmentsToPath(edit.path),
@@ -540,6 +546,7 @@ export function project(
         });
         return 'withhold';
       }
+      writablePath(entry, path);
       const removed = removeAt(entry.object, path);
       if (removed) entry.removed.push(removed);
     }
@@ -579,9 +586,31 @@ function hashForAudit(value: unknown): string {
 }
 
 function ensureClone(entry: Entry): void {
+  // Copy-on-write: a shallow copy of the object now, nested containers only when a path
+  // into them is edited (see `writablePath`). The input is never modified.
   if (!entry.cloned) {
-    entry.object = cloneJson(entry.original);
+    entry.object = { ...entry.original };
     entry.cloned = true;
+    entry.copied = new Set();
+  }
+}
+
+/** Copies every container on the way to `path`'s parent that is still shared with the input. */
+function writablePath(entry: Entry, path: readonly SelectorSegment[]): void {
+  ensureClone(entry);
+  let node: unknown = entry.object;
+  for (let i = 0; i < path.length - 1; i++) {
+    if (typeof node !== 'object' || node === null) return;
+    const container = node as Record<string | number, unknown>;
+    const child = container[path[i]!];
+    if (typeof child !== 'object' || child === null) return;
+    let copy = child;
+    if (!entry.copied!.has(child)) {
+      copy = Array.isArray(child) ? child.slice() : { ...(child as object) };
+      entry.copied!.add(copy);
+      container[path[i]!] = copy;
+    }
+    node = copy;
   }
 }
 
