@@ -350,6 +350,7 @@ function oracleAllows(a: SharingAgreement, recipient: Recipient, level: TlpLevel
           individuals.length > 0 && individuals.every((p) => clause.namedIndividuals.includes(p))
         );
     }
+    return false;
   });
 }
 
