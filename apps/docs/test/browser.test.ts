@@ -33,9 +33,9 @@ async function open(path: string): Promise<Page> {
   return page;
 }
 
-/** WCAG 2.x contrast ratio of the body text against the page background. */
-async function bodyContrast(page: Page): Promise<number> {
-  return page.evaluate(() => {
+/** WCAG 2.x contrast ratio of the first element matching `selector` against the page background. */
+async function contrast(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
     const rgb = (value: string) => (value.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
     const luminance = ([r = 0, g = 0, b = 0]: number[]) => {
       const channel = (c: number) => {
@@ -44,11 +44,18 @@ async function bodyContrast(page: Page): Promise<number> {
       };
       return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
     };
-    const content = document.querySelector('.sl-markdown-content p') ?? document.body;
-    const fg = luminance(rgb(getComputedStyle(content).color));
+    const element = document.querySelector(sel);
+    if (!element) throw new Error(`No element matches ${sel}.`);
+    const fg = luminance(rgb(getComputedStyle(element).color));
     const bg = luminance(rgb(getComputedStyle(document.body).backgroundColor));
     return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
-  });
+  }, selector);
+}
+
+/** Body text and links meet WCAG AA (4.5:1) against the background. */
+async function expectReadable(page: Page): Promise<void> {
+  expect(await contrast(page, '.sl-markdown-content p')).toBeGreaterThanOrEqual(4.5);
+  expect(await contrast(page, '.sl-markdown-content :is(p, li) > a')).toBeGreaterThanOrEqual(4.5);
 }
 
 beforeAll(async () => {
@@ -170,13 +177,13 @@ describe('the built docs site in Chromium', () => {
     const select = page.locator('starlight-theme-select select').first();
     await select.selectOption('dark');
     await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('dark');
-    expect(await bodyContrast(page)).toBeGreaterThanOrEqual(4.5);
+    await expectReadable(page);
     await page.screenshot({ path: join(screenshots, 'markings-dark.png'), fullPage: true });
     await select.selectOption('light');
     await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe(
       'light',
     );
-    expect(await bodyContrast(page)).toBeGreaterThanOrEqual(4.5);
+    await expectReadable(page);
     await page.screenshot({ path: join(screenshots, 'markings-light.png'), fullPage: true });
     // The choice survives a reload (Starlight keeps it in localStorage).
     await select.selectOption('dark');
