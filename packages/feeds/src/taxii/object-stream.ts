@@ -51,7 +51,7 @@ export interface ObjectsOptions {
   onCursor?: (cursor: TaxiiCursor) => void | Promise<void>;
   /** Called for pages, skipped objects and protection against misbehaving servers. */
   onEvent?: (event: TaxiiStreamEvent) => void;
-  /** How many recent version keys are remembered to drop duplicates (default 10 000). */
+  /** Recent version keys remembered to drop duplicates: at least half this many, at most all (default 10 000). */
   dedupeWindow?: number;
   /** Stop after this many consecutive pages without a new object (default 3). */
   maxEmptyPages?: number;
@@ -317,23 +317,26 @@ function previousInstant(timestamp: string): string {
   return `${new Date(ms).toISOString().slice(0, 23)}${String(micros - ms * 1000).padStart(3, '0')}Z`;
 }
 
-/** Remembers the most recent `size` keys; older ones are forgotten so memory stays bounded. */
+/**
+ * Remembers at least the most recent `size / 2` keys and at most `size`: two generations,
+ * the older dropped whole when the newer fills. No per-key deletes, which made a ring over
+ * one Set cost more than the rest of the pager.
+ */
 class KeyWindow {
-  readonly #keys = new Set<string>();
-  // A ring of insertion order: O(1) eviction (deleting from a Set's front is not O(1) in V8).
-  readonly #ring: (string | undefined)[];
-  #next = 0;
-  constructor(readonly size: number) {
-    this.#ring = new Array(Math.max(1, size));
+  #young = new Set<string>();
+  #old = new Set<string>();
+  readonly #half: number;
+  constructor(size: number) {
+    this.#half = Math.max(1, Math.ceil(size / 2));
   }
   has(key: string): boolean {
-    return this.#keys.has(key);
+    return this.#young.has(key) || this.#old.has(key);
   }
   add(key: string): void {
-    const evicted = this.#ring[this.#next];
-    if (evicted !== undefined) this.#keys.delete(evicted);
-    this.#ring[this.#next] = key;
-    this.#next = (this.#next + 1) % this.#ring.length;
-    this.#keys.add(key);
+    this.#young.add(key);
+    if (this.#young.size >= this.#half) {
+      this.#old = this.#young;
+      this.#young = new Set();
+    }
   }
 }
