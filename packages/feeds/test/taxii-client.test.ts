@@ -43,6 +43,7 @@ describe('TaxiiClient against the medallion default data', () => {
       Record<
         string,
         {
+          status?: unknown[];
           collections?: {
             id: string;
             objects: StoredObject['object'][];
@@ -79,6 +80,15 @@ describe('TaxiiClient against the medallion default data', () => {
 
     const accept = server.requests.find((r) => r.url.includes('/objects/'))!.headers.accept;
     expect(accept).toContain('application/taxii+json;version=2.1');
+
+    // medallion's status resources, including the one that says `total_objects`.
+    const statuses = data.trustgroup1!.status as unknown as Record<string, unknown>[];
+    for (const status of statuses) {
+      server.statuses.set(status.id as string, { polls: 0, pendingPolls: 99, body: status });
+      const read = await taxii.status(API, status.id as string);
+      expect(read.status).toBe('pending');
+      expect(read.total_count).toBe((status.total_count ?? status.total_objects) as number);
+    }
 
     const manifest = await taxii.manifest(API, source.id, { match: { type: 'indicator' } });
     expect(manifest.objects.every((m) => m.id.startsWith('indicator--'))).toBe(true);

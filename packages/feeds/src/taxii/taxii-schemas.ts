@@ -53,19 +53,31 @@ const statusDetailSchema = z.looseObject({
 /** One entry of a status resource's successes/failures/pendings. */
 export type StatusDetail = z.output<typeof statusDetailSchema>;
 
-/** The TAXII 2.1 status resource (§4.3.1). */
-export const statusSchema = z.looseObject({
-  id: z.string(),
-  status: z.enum(['pending', 'complete']),
-  request_timestamp: z.string().optional(),
-  total_count: z.number(),
-  success_count: z.number(),
-  successes: z.array(statusDetailSchema).optional(),
-  failure_count: z.number(),
-  failures: z.array(statusDetailSchema).optional(),
-  pending_count: z.number(),
-  pendings: z.array(statusDetailSchema).optional(),
-});
+/**
+ * The TAXII 2.1 status resource (§4.3.1). Some servers (medallion among them) have sent
+ * `total_objects` for `total_count`; it is accepted as an alias.
+ */
+export const statusSchema = z.preprocess(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    !('total_count' in value) &&
+    typeof (value as { total_objects?: unknown }).total_objects === 'number'
+      ? { ...value, total_count: (value as { total_objects: number }).total_objects }
+      : value,
+  z.looseObject({
+    id: z.string(),
+    status: z.enum(['pending', 'complete']),
+    request_timestamp: z.string().optional(),
+    total_count: z.number(),
+    success_count: z.number(),
+    successes: z.array(statusDetailSchema).optional(),
+    failure_count: z.number(),
+    failures: z.array(statusDetailSchema).optional(),
+    pending_count: z.number(),
+    pendings: z.array(statusDetailSchema).optional(),
+  }),
+);
 /** The TAXII 2.1 status resource. */
 export type TaxiiStatus = z.output<typeof statusSchema>;
 

@@ -129,7 +129,7 @@ export class FixtureTaxiiServer {
       return send(res, 200, {
         ...status.body,
         status: complete ? 'complete' : 'pending',
-        pending_count: complete ? 0 : status.body.total_count,
+        pending_count: complete ? 0 : (status.body.pending_count ?? status.body.total_count),
       });
     }
     if (parts[1] !== 'collections') return send(res, 404, { title: 'Not Found' });
@@ -193,7 +193,6 @@ export class FixtureTaxiiServer {
         version: o.modified ?? o.created ?? '',
       })),
       failure_count: 0,
-      pending_count: 0,
     };
     this.statuses.set(id, { polls: 0, pendingPolls: 2, body });
     return send(res, 202, { ...body, pending_count: body.total_count });
