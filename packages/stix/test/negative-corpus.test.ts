@@ -113,6 +113,12 @@ const cases: Case[] = [
     'objects[0].where_sighted_refs[0]',
   ],
   [
+    'a stix pattern must parse (§4.7)',
+    with_(indicator(), { pattern: "[ipv4-addr:value = '198.51.100.7'" }),
+    'INVALID_PATTERN',
+    'objects[0].pattern',
+  ],
+  [
     'modified >= created',
     with_(malware(), { modified: '2016-04-06T20:07:08.999Z' }),
     'TIMESTAMP_ORDER',

@@ -40,7 +40,10 @@ const indicatorArb = fc
     id: idOf('indicator'),
     created_modified: orderedPair,
     name: text,
-    pattern: text.map((s) => `[url:value = '${s.replaceAll("'", '')}']`),
+    // STIX 2.1 Part 5: inside a string literal only `\\` and `\'` are escapes.
+    pattern: text.map(
+      (s) => `[url:value = '${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}']`,
+    ),
     pattern_type: fc.constantFrom('stix', 'sigma', 'yara'),
     valid: strictlyOrderedPair,
     confidence: fc.integer({ min: 0, max: 100 }),

@@ -47,6 +47,7 @@ export type StixIssueCode =
   | 'DEPENDENT_PROPERTY'
   | 'INVALID_SELECTOR'
   | 'INVALID_TLP'
+  | 'INVALID_PATTERN'
   | 'UPGRADED';
 
 const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;

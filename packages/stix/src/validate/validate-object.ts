@@ -10,6 +10,7 @@ import {
 } from '../model/props';
 import { STIX_TYPES } from '../model/schemas';
 import { type ValidateOptions, ValidationContext } from './context';
+import { checkStixPattern } from './pattern';
 import { checkSelectors } from './selectors';
 
 /** Options of {@link validateStixObject}. */
@@ -112,6 +113,11 @@ export function validateInto(o: unknown, ctx: ValidationContext, path: string): 
   if (def) {
     ctx.toplevelExtension = extensionTypes?.has('toplevel-property-extension') === true;
     def.check(o, ctx, path, '');
+    // STIX 2.1 §4.7: an indicator whose `pattern_type` is `stix` MUST carry a pattern in
+    // the STIX Patterning language (Part 5), so its syntax is part of the object's validity.
+    if (type === 'indicator' && o.pattern_type === 'stix' && typeof o.pattern === 'string') {
+      checkStixPattern(o.pattern, ctx, path);
+    }
   } else {
     if (!TYPE_NAME_RE.test(type)) {
       ctx.fail(
