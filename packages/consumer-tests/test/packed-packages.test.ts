@@ -36,13 +36,28 @@ beforeAll(() => {
   const fileSpecs = Object.fromEntries(
     packed.map(({ name, tarball }) => [name, `file:${tarball}`]),
   );
+  // Optional peers (better-sqlite3, pg) back subpaths such as `/sqlite`; a user of those
+  // subpaths installs them, so the stranger does too, with their type declarations.
+  const peers: Record<string, string> = {};
+  for (const { name } of packed) {
+    const dir = join(import.meta.dirname, '..', '..', name.replace('@intelshare/', ''));
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      peerDependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
+    };
+    for (const [peer, range] of Object.entries(manifest.peerDependencies ?? {})) {
+      peers[peer] = range;
+      const types = manifest.devDependencies?.[`@types/${peer}`];
+      if (types) peers[`@types/${peer}`] = types;
+    }
+  }
   writeFileSync(
     join(project, 'package.json'),
     JSON.stringify({
       name: 'stranger',
       private: true,
       type: 'module',
-      dependencies: fileSpecs,
+      dependencies: { ...fileSpecs, ...peers },
       // The tarballs depend on each other by version; point those at the tarballs too.
       overrides: fileSpecs,
       devDependencies: { typescript: '5.9.3', '@types/node': '20.19.43' },
