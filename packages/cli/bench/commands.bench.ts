@@ -108,7 +108,7 @@ try {
     ],
     extra: {
       oneGigabyte:
-        'run INTELSHARE_LONG=1 pnpm --filter @intelshare/cli test for the 1 GB stream test',
+        'the 1 GB stream is measured by bench/validate-1gb.bench.ts and tested in test/validate.test.ts',
       objects32,
     },
   });

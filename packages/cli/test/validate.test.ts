@@ -193,7 +193,7 @@ describe('intelshare validate', () => {
   });
 
   it('streams an 80 MB bundle from stdin in bounded memory', async () => {
-    // Past the 64 MiB whole-parse limit, so it streams; the 1 GB case is a benchmark (bench/validate-1gb.bench.ts).
+    // Past the 64 MiB whole-parse limit, so it streams.
     const megabytes = 80;
     const expected = await countGenerated(megabytes);
     // A 64 MB heap: holding the input whole (as JSON text or parsed) would run out of memory.
@@ -208,6 +208,21 @@ describe('intelshare validate', () => {
       { file: 'stdin', valid: true, objects: expected, issues: [] },
     ]);
   }, 120_000);
+
+  it('validates a 1 GB bundle from stdin with a 64 MB heap', async () => {
+    const megabytes = 1024;
+    const expected = await countGenerated(megabytes);
+    const result = await runCli(['validate', '--json', '-'], {
+      stdin: generateBundle(megabytes),
+      env: { NODE_OPTIONS: '--max-old-space-size=64' },
+      timeoutMs: 600_000,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(jsonLines(result.stdout)).toEqual([
+      { file: 'stdin', valid: true, objects: expected, issues: [] },
+    ]);
+  }, 600_000);
 
   it('finds and locates an error deep inside a streamed bundle', async () => {
     const result = await runCli(['validate', '--json', '-'], {
