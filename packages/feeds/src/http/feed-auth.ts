@@ -31,6 +31,8 @@ export function authHeader(auth: FeedAuth): [string, string] {
 
 /** A URL safe to show in errors and events: credentials removed. */
 export function redactUrl(url: string | URL): string {
+  // A URL without credentials needs no copy (`href` is what the copy would print).
+  if (url instanceof URL && url.username === '' && url.password === '') return url.href;
   try {
     const parsed = new URL(url);
     parsed.username = '';

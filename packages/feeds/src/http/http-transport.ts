@@ -309,7 +309,11 @@ export class HttpTransport {
         status: response.status,
         headers: response.headers,
         body,
-        url: redactUrl(response.url || shownUrl),
+        // Unredirected responses report the request URL, already redacted as `shownUrl`.
+        url:
+          response.url === '' || response.url === String(request.url)
+            ? shownUrl
+            : redactUrl(response.url),
       };
     } catch (error) {
       if (error instanceof TaxiiError) throw error;

@@ -5,7 +5,10 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 // The deep walk below runs only when a quoted `__proto__` or `prototype` appears: those are
 // the keys every pollution path needs (`constructor` is only dangerous with a nested
 // `prototype`). Two substring searches are ~4x cheaper than JSON.parse; a regex was slower.
-const mayPollute = (text: string) => text.includes('"__proto__"') || text.includes('"prototype"');
+// Both keys contain `proto`, whose first letter is rarer than `"`: one cheap search rules out
+// almost every document before the two exact ones.
+const mayPollute = (text: string) =>
+  text.includes('proto') && (text.includes('"__proto__"') || text.includes('"prototype"'));
 
 /**
  * Parses JSON from bytes and rejects documents whose keys could pollute prototypes when a

@@ -20,7 +20,33 @@ const ID_PATTERN =
  *
  * @returns The first problem, or `undefined` when the object is acceptable.
  */
-export function checkStixObject(value: unknown, path: string): FeedIssue | undefined {
+export function checkStixObject(
+  value: unknown,
+  path: string | (() => string),
+): FeedIssue | undefined {
+  if (isStixObject(value)) return undefined;
+  return describeProblem(value, typeof path === 'string' ? path : path());
+}
+
+/** The same checks as {@link checkStixObject} without building an issue: the hot path. */
+function isStixObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const record = value as Record<string, unknown>;
+  const type = record.type;
+  if (typeof type !== 'string' || !TYPE_PATTERN.test(type)) return false;
+  const id = record.id;
+  return (
+    typeof id === 'string' &&
+    id.length === type.length + 38 &&
+    id.startsWith(type) &&
+    id.charCodeAt(type.length) === 45 /* - */ &&
+    id.charCodeAt(type.length + 1) === 45 &&
+    ID_PATTERN.test(id) &&
+    (record.modified === undefined || typeof record.modified === 'string')
+  );
+}
+
+function describeProblem(value: unknown, path: string): FeedIssue | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return { path, message: 'must be a JSON object' };
   const record = value as Record<string, unknown>;

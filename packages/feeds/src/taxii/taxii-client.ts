@@ -469,7 +469,7 @@ export class TaxiiClient {
     const objects: StixObject[] = [];
     const invalid: FeedIssue[] = [];
     for (let i = 0; i < raw.length; i++) {
-      const issue = checkStixObject(raw[i], `objects[${i}]`);
+      const issue = checkStixObject(raw[i], () => `objects[${i}]`);
       if (issue) invalid.push(issue);
       else objects.push(raw[i] as StixObject);
     }

@@ -26,6 +26,17 @@ export const STIX_MEDIA_TYPE = 'application/stix+json;version=2.1';
 /** Which TAXII generation a response's `Content-Type` says it is, leniently. */
 export function taxiiGeneration(contentType: string | null): '2.0' | '2.1' | 'unknown' {
   if (!contentType) return 'unknown';
+  // Every page of a pull carries the same header: remember the last answer.
+  if (contentType === lastContentType) return lastGeneration;
+  lastGeneration = generationOf(contentType);
+  lastContentType = contentType;
+  return lastGeneration;
+}
+
+let lastContentType: string | undefined;
+let lastGeneration: '2.0' | '2.1' | 'unknown' = 'unknown';
+
+function generationOf(contentType: string): '2.0' | '2.1' | 'unknown' {
   const { essence, parameters } = parseMediaType(contentType);
   // TAXII 2.0 §1.6.7 used the vnd.oasis types; 2.1 dropped the vendor tree.
   if (
