@@ -289,7 +289,7 @@ export function project(
     removals.sort(compareRemovals);
     for (const path of removals) {
       writablePath(entry, path);
-      const removed = removeAt(entry.object, path);
+      const removed = removeFrom(entry, path);
       if (removed) entry.removed.push(removed);
     }
     entry.changed = true;
@@ -393,10 +393,11 @@ export function project(
 
   // Decisions, updated with what the reference pass did.
   const finalDecisions: Decision[] = [];
-  const byIndex = new Map(entries.map((entry) => [entry.index, entry]));
+  const byIndex: (Entry | undefined)[] = new Array(decisions.length);
+  for (const entry of entries) byIndex[entry.index] = entry;
   decisions.forEach((decision, index) => {
     if (!decision) return;
-    const entry = byIndex.get(index);
+    const entry = byIndex[index];
     if (!entry) {
       finalDecisions.push(decision);
       return;
@@ -547,7 +548,7 @@ export function project(
         return 'withhold';
       }
       writablePath(entry, path);
-      const removed = removeAt(entry.object, path);
+      const removed = removeFrom(entry, path);
       if (removed) entry.removed.push(removed);
     }
     entry.changed = true;
@@ -593,6 +594,36 @@ function ensureClone(entry: Entry): void {
     entry.cloned = true;
     entry.copied = new Set();
   }
+}
+
+/**
+ * `removeAt` on the entry's cloned object. A top-level property is removed by rebuilding
+ * the clone without it (same key order) rather than with `delete`, which would leave the
+ * object in V8's slow dictionary mode: slower to serialise and to collect.
+ */
+function removeFrom(
+  entry: Entry,
+  path: readonly SelectorSegment[],
+): readonly SelectorSegment[] | undefined {
+  const key = path[0];
+  const object = entry.object;
+  if (
+    path.length !== 1 ||
+    typeof key !== 'string' ||
+    !entry.cloned ||
+    Object.hasOwn(object, '__proto__') ||
+    Object.getOwnPropertySymbols(object).length > 0
+  )
+    return removeAt(object, path);
+  if (!Object.hasOwn(object, key)) return undefined;
+  const out: Record<string, unknown> = {};
+  const keys = Object.keys(object);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (k !== key) out[k] = object[k];
+  }
+  entry.object = out;
+  return path;
 }
 
 /** Copies every container on the way to `path`'s parent that is still shared with the input. */
@@ -680,7 +711,7 @@ function finaliseChanged(
   nowMs: number,
   nowIso: string,
 ): void {
-  const object = entry.object;
+  let object = entry.object;
   if (Array.isArray(object.granular_markings) && entry.removed.length > 0) {
     const kept: Record<string, unknown>[] = [];
     for (const gm of object.granular_markings) {
@@ -697,7 +728,10 @@ function finaliseChanged(
       if (selectors.length > 0) kept.push({ ...gm, selectors });
     }
     if (kept.length > 0) object.granular_markings = kept;
-    else delete object.granular_markings;
+    else {
+      removeFrom(entry, ['granular_markings']);
+      object = entry.object;
+    }
   }
   const refs = Array.isArray(object.object_marking_refs) ? object.object_marking_refs : [];
   if (!refs.includes(agreementMarkingId))
@@ -712,7 +746,7 @@ function finaliseChanged(
     // A derived object starts its own history (STIX 2.1 §3.6.1).
     object.created = nowIso;
     object.modified = nowIso;
-    delete object.created_by_ref;
+    removeFrom(entry, ['created_by_ref']);
   } else {
     object.modified = new Date(next).toISOString();
   }
@@ -748,12 +782,27 @@ export function policyUuid(name: string): string {
   return out;
 }
 
+/** Derived ids by input object (identity) and name; entries go with the input objects. */
+const derivedIdCache = new WeakMap<object, Map<string, string>>();
+
 function derivedId(entry: Entry, a: SharingAgreement): string {
   const signature = [...entry.decision.redactions, ...entry.extraRedactions]
     .map((r) => `${r.action}:${r.path}`)
     .sort()
     .join(',');
-  const id = `${String(entry.original.type)}--${policyUuid(`derived|${String(entry.original.id)}|${String(entry.original.modified ?? '')}|${a.id}@${a.version}|${signature}`)}`;
+  const name = `derived|${String(entry.original.id)}|${String(entry.original.modified ?? '')}|${a.id}@${a.version}|${signature}`;
+  // Projections of one input for several recipients derive the same ids: hash once per
+  // input object and name (the id is a pure function of the name and the type).
+  let cache = derivedIdCache.get(entry.original);
+  if (cache === undefined) {
+    cache = new Map();
+    derivedIdCache.set(entry.original, cache);
+  }
+  let id = cache.get(name);
+  if (id === undefined) {
+    id = `${String(entry.original.type)}--${policyUuid(name)}`;
+    cache.set(name, id);
+  }
   entry.derivedId = id;
   return id;
 }
