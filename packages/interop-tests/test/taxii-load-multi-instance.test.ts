@@ -9,7 +9,10 @@ import { type RunningServer, serve } from '@intelshare/taxii-server/node';
 import { PostgresStorage } from '@intelshare/taxii-server/postgres';
 import { SqliteStorage } from '@intelshare/taxii-server/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PostgresServer, startPostgres } from '../../taxii-server/test/support/postgres-server';
+import {
+  type PostgresServer,
+  startPostgres,
+} from '../../taxii-server/test/support/postgres-server';
 import { indicator } from './support/stix';
 
 const SECRET = 'shared-by-every-instance-0123456789';
