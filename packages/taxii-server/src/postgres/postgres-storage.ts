@@ -2,12 +2,12 @@ import { IntelshareError } from '@intelshare/stix';
 import pg from 'pg';
 import { nextAdded } from '../storage/select-versions';
 import { filterSql } from '../storage/sql-filters';
+import { type ObjectRow, rowToStored } from '../storage/sql-row';
 import type {
   AddResult,
   NewObject,
   ObjectPage,
   ObjectQuery,
-  StoredObject,
   StoredStatus,
   TaxiiStorage,
   VersionSelector,
@@ -43,28 +43,6 @@ CREATE TABLE IF NOT EXISTS taxii_statuses (
 
 // Any constant: instances creating the schema at once serialise on this advisory lock.
 const SCHEMA_LOCK = 7_211_302_411;
-
-interface Row {
-  added: string;
-  id: string;
-  type: string;
-  spec_version: string;
-  version: string | null;
-  version_key: string;
-  body: string;
-}
-
-function toStored(row: Row): StoredObject {
-  return {
-    id: row.id,
-    type: row.type,
-    specVersion: row.spec_version,
-    version: row.version,
-    versionKey: row.version_key,
-    added: Number(row.added),
-    body: row.body,
-  };
-}
 
 function storageError(message: string, cause: unknown): IntelshareError {
   return new IntelshareError('STORAGE_ERROR', message, { cause });
@@ -238,12 +216,12 @@ export class PostgresStorage implements TaxiiStorage {
     };
     const where = filterSql(query, 'taxii_objects', param, true);
     params.push(query.limit + 1);
-    const result = await this.#pool.query<Row>(
+    const result = await this.#pool.query<ObjectRow>(
       `SELECT o.added, o.id, o.type, o.spec_version, o.version, o.version_key, o.body FROM taxii_objects o WHERE o.collection = $1 AND o.added > $2${where} ORDER BY o.added LIMIT $${params.length}`,
       params,
     );
     const more = result.rows.length > query.limit;
-    return { objects: result.rows.slice(0, query.limit).map(toStored), more };
+    return { objects: result.rows.slice(0, query.limit).map(rowToStored), more };
   }
 
   async deleteObject(

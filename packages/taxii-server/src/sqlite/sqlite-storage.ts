@@ -2,12 +2,12 @@ import { IntelshareError } from '@intelshare/stix';
 import Database from 'better-sqlite3';
 import { nextAdded } from '../storage/select-versions';
 import { filterSql } from '../storage/sql-filters';
+import { type ObjectRow, rowToStored } from '../storage/sql-row';
 import type {
   AddResult,
   NewObject,
   ObjectPage,
   ObjectQuery,
-  StoredObject,
   StoredStatus,
   TaxiiStorage,
   VersionSelector,
@@ -38,28 +38,6 @@ CREATE TABLE IF NOT EXISTS taxii_statuses (
   body TEXT NOT NULL
 ) STRICT;
 `;
-
-interface Row {
-  added: number;
-  id: string;
-  type: string;
-  spec_version: string;
-  version: string | null;
-  version_key: string;
-  body: string;
-}
-
-function toStored(row: Row): StoredObject {
-  return {
-    id: row.id,
-    type: row.type,
-    specVersion: row.spec_version,
-    version: row.version,
-    versionKey: row.version_key,
-    added: row.added,
-    body: row.body,
-  };
-}
 
 /**
  * A {@link TaxiiStorage} in a SQLite file via better-sqlite3: the embedded default.
@@ -166,9 +144,9 @@ export class SqliteStorage implements TaxiiStorage {
     params.push(query.limit + 1);
     const rows = this.#prepare(
       `SELECT o.added, o.id, o.type, o.spec_version, o.version, o.version_key, o.body FROM taxii_objects o WHERE o.collection = ? AND o.added > ?${where} ORDER BY o.added LIMIT ?`,
-    ).all(...params) as Row[];
+    ).all(...params) as ObjectRow[];
     const more = rows.length > query.limit;
-    return { objects: rows.slice(0, query.limit).map(toStored), more };
+    return { objects: rows.slice(0, query.limit).map(rowToStored), more };
   }
 
   async deleteObject(
