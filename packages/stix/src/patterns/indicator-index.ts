@@ -1,6 +1,8 @@
 import { RE2Set } from 're2js';
 import type { ComparisonExpression, ObservationExpression, PatternLiteral } from './ast';
 import { bitAt, type IpNetwork, parseIpNetwork } from './cidr';
+import { ExactTable } from './exact-table';
+import { Ipv4PrefixTable } from './ipv4-prefix-table';
 import {
   CompiledPattern,
   type ObservedDataLike,
@@ -84,10 +86,11 @@ interface RegexGroup {
 class PathIndex {
   readonly steps: string[];
   readonly first: string;
-  readonly eq = new Map<unknown, Bucket>();
+  /** `=` / `IN` literals: the hot path, so a fingerprint table rather than a `Map`. */
+  readonly eq = new ExactTable<Bucket>();
   prefix: Trie | undefined;
   suffix: Trie | undefined;
-  cidr4: BitNode | undefined;
+  cidr4: Ipv4PrefixTable<CompiledIndicator> | undefined;
   cidr6: BitNode | undefined;
   /** `MATCHES` regexes on this path, run together as one RE2 set (a pre-filter). */
   regex: RegexGroup | undefined;
@@ -546,14 +549,13 @@ export class IndicatorIndex {
         return;
       }
       case 'cidr': {
-        const v4 = anchor.net.version === 4;
-        let node: BitNode = (v4 ? pi.cidr4 : pi.cidr6) ?? {
-          zero: undefined,
-          one: undefined,
-          entries: undefined,
-        };
-        if (v4) pi.cidr4 = node;
-        else pi.cidr6 = node;
+        if (anchor.net.version === 4) {
+          pi.cidr4 ??= new Ipv4PrefixTable();
+          pi.cidr4.add(anchor.net.words[0]!, anchor.net.prefix, ind);
+          return;
+        }
+        pi.cidr6 ??= { zero: undefined, one: undefined, entries: undefined };
+        let node: BitNode = pi.cidr6;
         for (let bit = 0; bit < anchor.net.prefix; bit++) {
           if (bitAt(anchor.net.words, bit) === 1) {
             node.one ??= { zero: undefined, one: undefined, entries: undefined };
@@ -602,7 +604,11 @@ export class IndicatorIndex {
       return;
     }
     if (anchor.kind === 'cidr') {
-      let node: BitNode | undefined = anchor.net.version === 4 ? pi.cidr4 : pi.cidr6;
+      if (anchor.net.version === 4) {
+        pi.cidr4?.remove(anchor.net.words[0]!, anchor.net.prefix, ind);
+        return;
+      }
+      let node: BitNode | undefined = pi.cidr6;
       for (let bit = 0; node && bit < anchor.net.prefix; bit++) {
         node = bitAt(anchor.net.words, bit) ? node.one : node.zero;
       }
@@ -682,36 +688,33 @@ export class IndicatorIndex {
   }
 
   private probe(pi: PathIndex, value: unknown, run: MatchRun): void {
-    if (pi.eq.size > 0) {
-      const bucket = pi.eq.get(value);
+    const kind = typeof value;
+    if (pi.eq.size > 0 && (kind === 'string' || kind === 'number' || kind === 'boolean')) {
+      const bucket = pi.eq.get(value as string | number | boolean);
       if (bucket !== undefined) {
         if (Array.isArray(bucket)) for (let i = 0; i < bucket.length; i++) run.consider(bucket[i]!);
         else run.consider(bucket);
       }
     }
-    if (typeof value !== 'string') return;
-    if (pi.regex && pi.regex.entries.length > 0) probeRegex(pi.regex, value, run);
-    if (pi.prefix) walkTrie(pi.prefix, value, false, run);
-    if (pi.suffix) walkTrie(pi.suffix, value, true, run);
+    if (kind !== 'string') return;
+    const text = value as string;
+    if (pi.regex && pi.regex.entries.length > 0) probeRegex(pi.regex, text, run);
+    if (pi.prefix) walkTrie(pi.prefix, text, false, run);
+    if (pi.suffix) walkTrie(pi.suffix, text, true, run);
     if (pi.cidr4 || pi.cidr6) {
-      const v4 = ipv4ToInt(value);
-      if (v4 >= 0 && pi.cidr4) {
-        let node: BitNode | undefined = pi.cidr4;
+      const v4 = ipv4ToInt(text);
+      if (v4 >= 0) {
+        pi.cidr4?.visitContaining(v4, 32, run);
+        return;
+      }
+      const net = parseIpNetwork(text);
+      if (net?.version === 4) pi.cidr4?.visitContaining(net.words[0]!, net.prefix, run);
+      else if (net && pi.cidr6) {
+        let node: BitNode | undefined = pi.cidr6;
         for (let bit = 0; node; bit++) {
           if (node.entries) for (const ind of node.entries) run.consider(ind);
-          if (bit === 32) break;
-          node = (v4 >>> (31 - bit)) & 1 ? node.one : node.zero;
-        }
-      } else if (v4 < 0) {
-        const net = parseIpNetwork(value);
-        const rootNode = net?.version === 4 ? pi.cidr4 : pi.cidr6;
-        if (net && rootNode) {
-          let node: BitNode | undefined = rootNode;
-          for (let bit = 0; node; bit++) {
-            if (node.entries) for (const ind of node.entries) run.consider(ind);
-            if (bit === net.prefix) break;
-            node = bitAt(net.words, bit) ? node.one : node.zero;
-          }
+          if (bit === net.prefix) break;
+          node = bitAt(net.words, bit) ? node.one : node.zero;
         }
       }
     }
