@@ -215,7 +215,19 @@ describe('IndicatorIndex', () => {
 });
 
 describe('IndicatorIndex agrees with the single-pattern matcher', () => {
-  const values = ['a', 'b', 'ab', 'ba', 'abc', '10.0.0.1', '10.0.1.1', '192.0.2.1'];
+  // Addresses and observed networks exercise the per-prefix-length IPv4 tables.
+  const values = [
+    'a',
+    'b',
+    'ab',
+    'ba',
+    'abc',
+    '10.0.0.1',
+    '10.0.1.1',
+    '192.0.2.1',
+    '10.0.0.0/16',
+    '10.0.0.128/25',
+  ];
   const value = fc.constantFrom(...values);
   const comparison = fc.oneof(
     value.map((v) => `x-t:v = '${v}'`),
@@ -226,7 +238,7 @@ describe('IndicatorIndex agrees with the single-pattern matcher', () => {
     value.map((v) => `x-t:v LIKE '%${v}'`),
     value.map((v) => `x-t:v LIKE '%${v}%'`),
     fc
-      .constantFrom('10.0.0.0/8', '10.0.0.0/24', '192.0.2.0/24')
+      .constantFrom('10.0.0.0/8', '10.0.0.0/24', '192.0.2.0/24', '0.0.0.0/0', '10.0.0.1/32')
       .map((n) => `x-t:v ISSUBSET '${n}'`),
     value.map((v) => `x-t:w != '${v}'`),
     value.map((v) => `x-t:v MATCHES '^${v}'`),
