@@ -84,13 +84,14 @@ export class ExactTable<V> {
       this.size = this.fallback.size;
       return this;
     }
-    const found = this.slotOf(key);
+    const h = this.fingerprint(key);
+    const found = this.slotOf(key, h);
     if (found >= 0) {
       this.values[found] = value;
       return this;
     }
     if ((this.size + 1) * 2 > this.mask + 1) this.rebuild((this.mask + 1) * 2, this.seed);
-    if (!this.insert(key, value)) this.recover(key, value);
+    if (this.place(h, key, value, MAX_PROBE) < 0) this.recover(key, value);
     return this;
   }
 
@@ -101,7 +102,7 @@ export class ExactTable<V> {
       this.size = this.fallback.size;
       return removed;
     }
-    let hole = this.slotOf(key);
+    let hole = this.slotOf(key, this.fingerprint(key));
     if (hole < 0) return false;
     const { fingerprints, keys, values, mask } = this;
     // Backward-shift deletion: later entries of the same run move into the hole when
@@ -133,8 +134,7 @@ export class ExactTable<V> {
     }
   }
 
-  private slotOf(key: ExactKey): number {
-    const h = this.fingerprint(key);
+  private slotOf(key: ExactKey, h: number): number {
     const mask = this.mask;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const f = this.fingerprints[i]!;
@@ -145,18 +145,7 @@ export class ExactTable<V> {
 
   /** Inserts a key known to be absent; `false` when its probe ran past {@link MAX_PROBE}. */
   private insert(key: ExactKey, value: V): boolean {
-    const h = this.fingerprint(key);
-    const mask = this.mask;
-    let i = h & mask;
-    for (let probes = 0; this.fingerprints[i] !== EMPTY; probes++) {
-      if (probes === MAX_PROBE) return false;
-      i = (i + 1) & mask;
-    }
-    this.fingerprints[i] = h;
-    this.keys[i] = key;
-    this.values[i] = value;
-    this.size++;
-    return true;
+    return this.place(this.fingerprint(key), key, value, MAX_PROBE) >= 0;
   }
 
   /** A probe ran too long: re-seed and rebuild, or give up hashing for a `Map`. */
@@ -176,7 +165,9 @@ export class ExactTable<V> {
 
   /** Re-inserts every entry into a table of `capacity` slots; `false` when a probe ran too long. */
   private rebuild(capacity: number, seed: number): boolean {
-    const old = [...this.entries()];
+    const { fingerprints, keys, values } = this;
+    // Growing under the same seed moves stored fingerprints; only a re-seed rehashes.
+    const rehash = seed !== this.seed;
     this.seed = seed;
     this.mask = capacity - 1;
     this.fingerprints = new Int32Array(capacity);
@@ -184,24 +175,32 @@ export class ExactTable<V> {
     this.values = new Array(capacity).fill(undefined);
     this.size = 0;
     let ok = true;
-    for (const [k, v] of old) {
-      // Even on failure every entry is kept: the run limit is ignored for re-inserts.
-      if (!this.insert(k, v)) {
+    for (let i = 0; i < fingerprints.length; i++) {
+      if (fingerprints[i] === EMPTY) continue;
+      const key = keys[i]!;
+      const h = rehash ? this.fingerprint(key) : fingerprints[i]!;
+      // Even when a probe runs too long every entry is kept; the caller re-seeds.
+      if (this.place(h, key, values[i] as V, MAX_PROBE) < 0) {
         ok = false;
-        this.insertUnbounded(k, v);
+        this.place(h, key, values[i] as V, Number.POSITIVE_INFINITY);
       }
     }
     return ok;
   }
 
-  private insertUnbounded(key: ExactKey, value: V): void {
+  /** Puts an absent key in the first free slot of its run; -1 past `maxProbe` slots. */
+  private place(h: number, key: ExactKey, value: V, maxProbe: number): number {
     const mask = this.mask;
-    let i = this.fingerprint(key) & mask;
-    while (this.fingerprints[i] !== EMPTY) i = (i + 1) & mask;
-    this.fingerprints[i] = this.fingerprint(key);
+    let i = h & mask;
+    for (let probes = 0; this.fingerprints[i] !== EMPTY; probes++) {
+      if (probes >= maxProbe) return -1;
+      i = (i + 1) & mask;
+    }
+    this.fingerprints[i] = h;
     this.keys[i] = key;
     this.values[i] = value;
     this.size++;
+    return i;
   }
 
   /** A non-zero 32-bit hash (zero marks an empty slot). */
