@@ -312,9 +312,10 @@ function ipv4ToInt(s: string): number {
 
 /**
  * An index of many STIX indicators that finds, for each observation, every indicator
- * that fires without trying each pattern: hash maps for `=`/`IN` on (type, path,
- * value), character tries for `LIKE 'abc%'`/`LIKE '%abc'`, bit tries for `ISSUBSET`
- * CIDR blocks, and a per-type fallback list for the rest (candidates are then verified
+ * that fires without trying each pattern: seeded fingerprint hash tables for `=`/`IN`
+ * on (type, path, value), character tries for `LIKE 'abc%'`/`LIKE '%abc'`, one table
+ * per prefix length for IPv4 `ISSUBSET` blocks (a bit trie for IPv6), an RE2 set for
+ * `MATCHES`, and a per-type fallback list for the rest (candidates are then verified
  * with the full matcher). Adding and removing is incremental; `valid_from`,
  * `valid_until` and `revoked` are respected.
  *
