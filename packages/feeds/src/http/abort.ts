@@ -44,3 +44,53 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * The signal for one request attempt: aborts when any given signal does or when `timeoutMs`
+ * passes. One controller serves both (the given signals abort it through listeners), since
+ * creating abort signals is a measurable part of a small request.
+ */
+export function attemptSignal(
+  signals: readonly (AbortSignal | undefined)[],
+  timeoutMs: number | false,
+): { signal: AbortSignal | undefined; timedOut: () => boolean; dispose: () => void } {
+  let present: AbortSignal | undefined;
+  let count = 0;
+  for (const signal of signals)
+    if (signal) {
+      present = signal;
+      count++;
+    }
+  if (timeoutMs === false && count <= 1)
+    return { signal: present, timedOut: () => false, dispose: () => {} };
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer =
+    timeoutMs === false
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          controller.abort(new DOMException('The request timed out.', 'TimeoutError'));
+        }, timeoutMs);
+  const listening: AbortSignal[] = [];
+  const onAbort = function (this: AbortSignal) {
+    controller.abort(this.reason);
+  };
+  for (const signal of signals) {
+    if (!signal) continue;
+    if (signal.aborted) {
+      controller.abort(signal.reason);
+      break;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    listening.push(signal);
+  }
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    dispose: () => {
+      if (timer !== undefined) clearTimeout(timer);
+      for (const signal of listening) signal.removeEventListener('abort', onAbort);
+    },
+  };
+}

@@ -33,6 +33,8 @@ export function authHeader(auth: FeedAuth): [string, string] {
 export function redactUrl(url: string | URL): string {
   // A URL without credentials needs no copy (`href` is what the copy would print).
   if (url instanceof URL && url.username === '' && url.password === '') return url.href;
+  // Credentials need `@` in the authority; a string without one is shown as it is.
+  if (typeof url === 'string' && !url.includes('@')) return url;
   try {
     const parsed = new URL(url);
     parsed.username = '';

@@ -1,6 +1,6 @@
 import { FeedTransportError } from '../errors/feed-transport-error';
 import { TaxiiError, type TaxiiErrorBody } from '../errors/taxii-error';
-import { linkSignals, sleep } from './abort';
+import { attemptSignal, linkSignals, sleep } from './abort';
 import { authHeader, type FeedAuth, redactUrl } from './feed-auth';
 import { BodyTooLargeError, readBodyLimited } from './read-body';
 import {
@@ -182,11 +182,12 @@ export class HttpTransport {
   async #fetchFollowing(
     request: HttpRequest,
     headers: Record<string, string>,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
     shownUrl: string,
   ): Promise<Response> {
     const fetchImpl = this.#options.fetch ?? globalThis.fetch;
-    let url = new URL(request.url);
+    // Parsed only when a redirect needs resolving: pages are fetched by the thousand.
+    let url: string | URL = request.url;
     let method: string = request.method;
     let body = request.body;
     for (let hop = 0; ; hop++) {
@@ -194,7 +195,7 @@ export class HttpTransport {
         method,
         headers,
         ...(body === undefined ? {} : { body }),
-        signal,
+        ...(signal ? { signal } : {}),
         redirect: 'manual',
       });
       // Browsers hide manual redirects (opaque); without credentials, let them follow.
@@ -212,14 +213,15 @@ export class HttpTransport {
           method,
           headers,
           ...(body === undefined ? {} : { body }),
-          signal,
+          ...(signal ? { signal } : {}),
           redirect: 'follow',
         });
       }
       const location = response.headers.get('location');
       if (!REDIRECTS.has(response.status) || location === null) return response;
       await response.body?.cancel().catch(() => {});
-      const target = new URL(location, url);
+      const current = typeof url === 'string' ? new URL(url) : url;
+      const target = new URL(location, current);
       if (hop >= 5) {
         throw new TaxiiError({
           status: response.status,
@@ -228,7 +230,7 @@ export class HttpTransport {
           detail: 'too many redirects',
         });
       }
-      if (target.origin !== url.origin && this.#hasCredentials) {
+      if (target.origin !== current.origin && this.#hasCredentials) {
         throw new TaxiiError({
           status: response.status,
           method: request.method,
@@ -253,18 +255,14 @@ export class HttpTransport {
     headers: Record<string, string>,
     shownUrl: string,
   ): Promise<HttpResponse> {
-    const timeoutController = new AbortController();
     const timeoutMs = this.#options.timeout === undefined ? 60_000 : this.#options.timeout;
-    const timer =
-      timeoutMs === false ? undefined : setTimeout(() => timeoutController.abort(), timeoutMs);
-    const { signal, dispose } = linkSignals([
-      this.#options.signal,
-      request.signal,
-      timeoutController.signal,
-    ]);
+    const { signal, timedOut, dispose } = attemptSignal(
+      [this.#options.signal, request.signal],
+      timeoutMs,
+    );
     const fail = (cause: unknown): FeedTransportError => {
       if (cause instanceof FeedTransportError) return cause;
-      if (timeoutController.signal.aborted)
+      if (timedOut())
         return new FeedTransportError(
           'TIMEOUT',
           request.method,
@@ -272,7 +270,7 @@ export class HttpTransport {
           `No complete response within ${timeoutMs} ms.`,
           { cause },
         );
-      if (signal.aborted)
+      if (signal?.aborted)
         return new FeedTransportError(
           'ABORTED',
           request.method,
@@ -319,7 +317,6 @@ export class HttpTransport {
       if (error instanceof TaxiiError) throw error;
       throw fail(error);
     } finally {
-      if (timer !== undefined) clearTimeout(timer);
       dispose();
     }
   }

@@ -29,7 +29,7 @@ export function checkStixObject(
 }
 
 /** The same checks as {@link checkStixObject} without building an issue: the hot path. */
-function isStixObject(value: unknown): boolean {
+export function isStixObject(value: unknown): value is StixObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const record = value as Record<string, unknown>;
   const type = record.type;

@@ -2,6 +2,7 @@ import type { FeedIssue } from '../errors/feed-error-issue';
 import { FeedTransportError } from '../errors/feed-transport-error';
 import { FeedValidationError } from '../errors/feed-validation-error';
 import { isTaxiiError } from '../errors/taxii-error';
+import { linkSignals } from '../http/abort';
 import { type StixObject, versionKey } from '../stix/stix-object';
 import type { ObjectsPage } from './taxii-client';
 import type { TaxiiFilters } from './taxii-filters';
@@ -59,6 +60,12 @@ export interface ObjectsOptions {
   pageRetries?: number;
   /** Aborts the iteration. */
   signal?: AbortSignal;
+  /**
+   * Request the next page while the consumer handles the current one (default `true`). At
+   * most one request is in flight and two pages are held; `false` requests strictly one
+   * page at a time.
+   */
+  readAhead?: boolean;
 }
 
 type FetchPage = (filters: TaxiiFilters, signal: AbortSignal | undefined) => Promise<ObjectsPage>;
@@ -82,6 +89,8 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
   readonly #fetch: FetchPage;
   readonly #options: ObjectsOptions;
   #cursor: TaxiiCursor;
+  /** The last page's tail whose version keys become `#cursor.boundary` when read. */
+  #tail: { ids: string[]; versions: string[] } | undefined;
 
   readonly #url: string;
 
@@ -98,15 +107,32 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
 
   /** The resume state after the last fully consumed page. */
   get cursor(): TaxiiCursor {
-    return structuredClone(this.#cursor);
+    return structuredClone(this.#state());
+  }
+
+  // The boundary (version keys of the last page's final objects) is built only when the
+  // cursor is read: most pulls never read it, and building the key strings for every page
+  // cost as much as the deduplication itself.
+  #state(): TaxiiCursor {
+    const tail = this.#tail;
+    if (tail) {
+      const keys: string[] = new Array(tail.ids.length);
+      for (let i = 0; i < keys.length; i++) keys[i] = `${tail.ids[i]}|${tail.versions[i]}`;
+      this.#cursor.boundary = keys;
+      this.#tail = undefined;
+    }
+    return this.#cursor;
   }
 
   /** Iterates page by page; each page holds only versions not delivered before. */
   async *pages(): AsyncGenerator<StixObject[], void, undefined> {
     const options = this.#options;
-    const window = new KeyWindow(options.dedupeWindow ?? 10_000);
-    const start = this.#cursor;
-    for (const key of start.boundary ?? []) window.add(key);
+    const window = new VersionWindow(options.dedupeWindow ?? 10_000);
+    const start = this.#state();
+    for (const key of start.boundary ?? []) {
+      const bar = key.lastIndexOf('|');
+      if (bar > 0) window.add(key.slice(0, bar), key.slice(bar + 1));
+    }
     const baseFilters = options.filters ?? {};
     // A finished cursor means "poll for what is new": start from its added_after.
     let next = start.done ? undefined : start.next;
@@ -134,12 +160,8 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
     const used = new Set<string>();
     const fingerprints = new Set<string>();
 
-    for (;;) {
-      if (options.signal?.aborted) {
-        throw new FeedTransportError('ABORTED', 'GET', this.#url, 'The iteration was aborted.', {
-          cause: options.signal.reason,
-        });
-      }
+    // The next request, or `undefined` when it would repeat one already made (a loop).
+    const plan = (): TaxiiFilters | undefined => {
       let continuation =
         next !== undefined
           ? `next:${next}`
@@ -155,108 +177,170 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
       if (used.has(continuation)) {
         // The same request would return the same page: we already hold everything it has.
         options.onEvent?.({ type: 'loop-detected', page: pages, continuation });
-        break;
+        return undefined;
       }
       used.add(continuation);
-      const filters: TaxiiFilters = { ...baseFilters };
-      delete filters.addedAfter;
+      const filters: TaxiiFilters = {};
+      if (baseFilters.match !== undefined) filters.match = baseFilters.match;
       const after = asSent(next !== undefined ? chainAddedAfter : addedAfter);
       if (after !== undefined) filters.addedAfter = after;
       if (limit !== undefined) filters.limit = limit;
       if (next !== undefined) filters.next = next;
+      return filters;
+    };
 
-      let page: ObjectsPage;
-      try {
-        page = await this.#fetchWithRetry(filters, options.signal);
-      } catch (error) {
-        // `next` tokens may expire (§3.4); an old cursor falls back to its added_after.
-        if (
-          next !== undefined &&
-          pages === start.pages &&
-          isTaxiiError(error) &&
-          [400, 404, 410, 422].includes(error.status)
-        ) {
-          options.onEvent?.({ type: 'cursor-expired', page: pages, status: error.status });
-          next = undefined;
-          chainAddedAfter = addedAfter;
-          continue;
+    // Read-ahead: once a page says where the next one is, that request is sent before the
+    // page is handed to the consumer, so the server's latency overlaps the consumer's work.
+    // At most one request is in flight and at most two pages are held; the cursor still
+    // commits only after the consumer has taken a page. Leaving the loop aborts it.
+    const readAhead = options.readAhead !== false;
+    const ahead = readAhead ? new AbortController() : undefined;
+    const linked = ahead ? linkSignals([options.signal, ahead.signal]) : undefined;
+    const signal = linked ? linked.signal : options.signal;
+    let pending: Promise<ObjectsPage> | undefined;
+    let stop = false;
+
+    try {
+      for (;;) {
+        if (options.signal?.aborted) {
+          throw new FeedTransportError('ABORTED', 'GET', this.#url, 'The iteration was aborted.', {
+            cause: options.signal.reason,
+          });
         }
-        throw error;
-      }
-      pages++;
-      if (page.invalid.length > 0)
-        options.onEvent?.({ type: 'invalid-objects', page: pages, issues: page.invalid });
-
-      const fresh: StixObject[] = [];
-      const pageKeys: string[] = [];
-      for (const object of page.objects) pageKeys.push(versionKey(object));
-      // A page identical to an earlier one (a loop longer than the key window) brings
-      // nothing new; fingerprints are tiny, so all of them are kept.
-      const fingerprint = `${pageKeys.length}|${pageKeys[0] ?? ''}|${pageKeys[pageKeys.length - 1] ?? ''}`;
-      const repeatedPage = pageKeys.length > 0 && fingerprints.has(fingerprint);
-      fingerprints.add(fingerprint);
-      for (let i = 0; i < page.objects.length && !repeatedPage; i++) {
-        const key = pageKeys[i]!;
-        if (window.has(key)) continue;
-        window.add(key);
-        fresh.push(page.objects[i]!);
-      }
-      delivered += fresh.length;
-      emptyStreak = fresh.length === 0 ? emptyStreak + 1 : 0;
-      if (page.dateAddedLast && (newestAdded === undefined || page.dateAddedLast > newestAdded))
-        newestAdded = page.dateAddedLast;
-      options.onEvent?.({
-        type: 'page',
-        page: pages,
-        received: page.objects.length,
-        delivered: fresh.length,
-        more: page.more,
-      });
-
-      let finished = !page.more;
-      if (page.more) {
-        if (page.next !== undefined) {
-          if (next === undefined) chainAddedAfter = addedAfter;
-          next = page.next;
-        } else if (page.dateAddedLast !== undefined) {
-          next = undefined;
-          addedAfter = page.dateAddedLast;
-          chainAddedAfter = addedAfter;
-        } else if (page.objects.length === 0) {
-          finished = true;
+        let page: ObjectsPage;
+        if (pending) {
+          const request = pending;
+          pending = undefined;
+          page = await request;
         } else {
-          throw new FeedValidationError(
-            'TAXII_PAGINATION',
-            'The server said `more: true` but sent neither `next` nor `X-TAXII-Date-Added-Last`, so the rest of the collection cannot be requested.',
-          );
+          const filters = plan();
+          if (!filters) break;
+          try {
+            page = await this.#fetchWithRetry(filters, signal);
+          } catch (error) {
+            // `next` tokens may expire (§3.4); an old cursor falls back to its added_after.
+            if (
+              next !== undefined &&
+              pages === start.pages &&
+              isTaxiiError(error) &&
+              [400, 404, 410, 422].includes(error.status)
+            ) {
+              options.onEvent?.({ type: 'cursor-expired', page: pages, status: error.status });
+              next = undefined;
+              chainAddedAfter = addedAfter;
+              continue;
+            }
+            throw error;
+          }
         }
-      }
-      if (!finished && emptyStreak >= (options.maxEmptyPages ?? 3)) {
-        options.onEvent?.({ type: 'no-progress', page: pages, emptyPages: emptyStreak });
-        finished = true;
-      }
+        pages++;
+        if (page.invalid.length > 0)
+          options.onEvent?.({ type: 'invalid-objects', page: pages, issues: page.invalid });
 
-      const cursor: TaxiiCursor = {
-        v: 1,
-        pages,
-        objects: delivered,
-        done: finished,
-        boundary: pageKeys.length > 0 ? pageKeys.slice(-5000) : (this.#cursor.boundary ?? []),
-      };
-      if (!finished && next !== undefined) {
-        cursor.next = next;
-        if (chainAddedAfter !== undefined) cursor.nextAddedAfter = chainAddedAfter;
-      }
-      const resumeAfter = finished ? newestAdded : next !== undefined ? newestAdded : addedAfter;
-      if (resumeAfter !== undefined) cursor.addedAfter = resumeAfter;
+        const objects = page.objects;
+        const count = objects.length;
+        // A page identical to an earlier one (a loop longer than the key window) brings
+        // nothing new; fingerprints are tiny, so all of them are kept.
+        const fingerprint =
+          count > 0 ? `${count}|${versionKey(objects[0]!)}|${versionKey(objects[count - 1]!)}` : '';
+        const repeatedPage = count > 0 && fingerprints.has(fingerprint);
+        fingerprints.add(fingerprint);
+        // Objects are copied out only once a duplicate shows up: most pages are all new.
+        let fresh: StixObject[] | undefined;
+        for (let i = 0; i < count && !repeatedPage; i++) {
+          const object = objects[i]!;
+          const version = object.modified ?? object.created ?? '';
+          if (window.has(object.id, version)) {
+            fresh ??= objects.slice(0, i);
+            continue;
+          }
+          window.add(object.id, version);
+          fresh?.push(object);
+        }
+        if (repeatedPage) fresh = [];
+        fresh ??= objects;
+        delivered += fresh.length;
+        emptyStreak = fresh.length === 0 ? emptyStreak + 1 : 0;
+        if (page.dateAddedLast && (newestAdded === undefined || page.dateAddedLast > newestAdded))
+          newestAdded = page.dateAddedLast;
+        options.onEvent?.({
+          type: 'page',
+          page: pages,
+          received: page.objects.length,
+          delivered: fresh.length,
+          more: page.more,
+        });
 
-      if (fresh.length > 0) yield fresh;
-      // Only now has the consumer taken every object of the page: commit.
-      this.#cursor = cursor;
-      await options.onCursor?.(structuredClone(cursor));
-      if (finished) return;
+        let finished = !page.more;
+        if (page.more) {
+          if (page.next !== undefined) {
+            if (next === undefined) chainAddedAfter = addedAfter;
+            next = page.next;
+          } else if (page.dateAddedLast !== undefined) {
+            next = undefined;
+            addedAfter = page.dateAddedLast;
+            chainAddedAfter = addedAfter;
+          } else if (page.objects.length === 0) {
+            finished = true;
+          } else {
+            throw new FeedValidationError(
+              'TAXII_PAGINATION',
+              'The server said `more: true` but sent neither `next` nor `X-TAXII-Date-Added-Last`, so the rest of the collection cannot be requested.',
+            );
+          }
+        }
+        if (!finished && emptyStreak >= (options.maxEmptyPages ?? 3)) {
+          options.onEvent?.({ type: 'no-progress', page: pages, emptyPages: emptyStreak });
+          finished = true;
+        }
+
+        const cursor: TaxiiCursor = {
+          v: 1,
+          pages,
+          objects: delivered,
+          done: finished,
+        };
+        let tail: { ids: string[]; versions: string[] } | undefined;
+        if (count > 0) {
+          const from = Math.max(0, count - BOUNDARY);
+          tail = { ids: new Array(count - from), versions: new Array(count - from) };
+          for (let i = from; i < count; i++) {
+            const object = objects[i]!;
+            tail.ids[i - from] = object.id;
+            tail.versions[i - from] = object.modified ?? object.created ?? '';
+          }
+        }
+        if (!finished && next !== undefined) {
+          cursor.next = next;
+          if (chainAddedAfter !== undefined) cursor.nextAddedAfter = chainAddedAfter;
+        }
+        const resumeAfter = finished ? newestAdded : next !== undefined ? newestAdded : addedAfter;
+        if (resumeAfter !== undefined) cursor.addedAfter = resumeAfter;
+
+        if (!finished && readAhead) {
+          const filters = plan();
+          if (filters) {
+            pending = this.#fetchWithRetry(filters, signal);
+            // Failures surface when the page is awaited, not as unhandled rejections.
+            pending.catch(() => {});
+          } else stop = true;
+        }
+
+        if (fresh.length > 0) yield fresh;
+        // Only now has the consumer taken every object of the page: commit. An empty page
+        // keeps the previous boundary.
+        if (tail) this.#tail = tail;
+        else if (this.#cursor.boundary) cursor.boundary = this.#cursor.boundary;
+        this.#cursor = cursor;
+        if (options.onCursor) await options.onCursor(structuredClone(this.#state()));
+        if (finished) return;
+        if (stop) break;
+      }
+    } finally {
+      if (pending) ahead?.abort(new Error('The iteration ended.'));
+      linked?.dispose();
     }
-    const ended: TaxiiCursor = { ...this.#cursor, done: true };
+    const ended: TaxiiCursor = { ...this.#state(), done: true };
     delete ended.next;
     delete ended.nextAddedAfter;
     if (newestAdded !== undefined) ended.addedAfter = newestAdded;
@@ -317,26 +401,41 @@ function previousInstant(timestamp: string): string {
   return `${new Date(ms).toISOString().slice(0, 23)}${String(micros - ms * 1000).padStart(3, '0')}Z`;
 }
 
+const BOUNDARY = 5000;
+
 /**
- * Remembers at least the most recent `size / 2` keys and at most `size`: two generations,
- * the older dropped whole when the newer fills. No per-key deletes, which made a ring over
- * one Set cost more than the rest of the pager.
+ * Remembers at least the most recent `size / 2` object versions and at most `size`: two
+ * generations, the older dropped whole when the newer fills (no per-key deletes). Keyed by
+ * `id` with the version as the value, so checking an object hashes the id string the parser
+ * made instead of building and hashing an `id|modified` string per object.
  */
-class KeyWindow {
-  #young = new Set<string>();
-  #old = new Set<string>();
+class VersionWindow {
+  #young = new Map<string, string | Set<string>>();
+  #old = new Map<string, string | Set<string>>();
+  #added = 0;
   readonly #half: number;
   constructor(size: number) {
     this.#half = Math.max(1, Math.ceil(size / 2));
   }
-  has(key: string): boolean {
-    return this.#young.has(key) || this.#old.has(key);
+  has(id: string, version: string): boolean {
+    return holds(this.#young.get(id), version) || holds(this.#old.get(id), version);
   }
-  add(key: string): void {
-    this.#young.add(key);
-    if (this.#young.size >= this.#half) {
+  add(id: string, version: string): void {
+    const known = this.#young.get(id);
+    if (known === undefined) this.#young.set(id, version);
+    else if (typeof known === 'string') {
+      if (known !== version) this.#young.set(id, new Set([known, version]));
+    } else known.add(version);
+    if (++this.#added >= this.#half) {
       this.#old = this.#young;
-      this.#young = new Set();
+      this.#young = new Map();
+      this.#added = 0;
     }
   }
+}
+
+function holds(entry: string | Set<string> | undefined, version: string): boolean {
+  return (
+    entry !== undefined && (entry === version || (typeof entry !== 'string' && entry.has(version)))
+  );
 }

@@ -4,9 +4,9 @@ import { FeedValidationError } from '../errors/feed-validation-error';
 import { sleep } from '../http/abort';
 import { type HttpOptions, type HttpResponse, HttpTransport } from '../http/http-transport';
 import { parseJsonBytes } from '../http/parse-json';
-import { checkStixObject, type StixObject } from '../stix/stix-object';
+import { checkStixObject, isStixObject, type StixObject } from '../stix/stix-object';
 import { type ObjectsOptions, TaxiiObjectStream } from './object-stream';
-import { applyFilters, type TaxiiFilters } from './taxii-filters';
+import { type TaxiiFilters, withFilters } from './taxii-filters';
 import {
   STIX_MEDIA_TYPE,
   supportsTaxii21,
@@ -200,11 +200,8 @@ export class TaxiiClient {
     filters: TaxiiFilters = {},
     options: CallOptions = {},
   ): Promise<ObjectsPage> {
-    const url = applyFilters(
-      this.#url(apiRootUrl, `collections/${seg(collectionId)}/objects/`),
-      filters,
-    );
-    return this.#envelope(await this.#get(url, options, STIX_ACCEPT));
+    const url = this.#url(apiRootUrl, `collections/${seg(collectionId)}/objects/`).href;
+    return this.#objectsPage(url, filters, options);
   }
 
   /**
@@ -220,11 +217,12 @@ export class TaxiiClient {
     collectionId: string,
     options: ObjectsOptions = {},
   ): TaxiiObjectStream {
+    // Resolved once: each page only appends its query.
+    const url = this.#url(apiRootUrl, `collections/${seg(collectionId)}/objects/`).href;
     return new TaxiiObjectStream(
-      (filters, signal) =>
-        this.getObjects(apiRootUrl, collectionId, filters, signal ? { signal } : {}),
+      (filters, signal) => this.#objectsPage(url, filters, signal ? { signal } : {}),
       options,
-      this.#url(apiRootUrl, `collections/${seg(collectionId)}/objects/`).toString(),
+      url,
     );
   }
 
@@ -240,8 +238,8 @@ export class TaxiiClient {
     filters: TaxiiFilters = {},
     options: CallOptions = {},
   ): Promise<ObjectsPage> {
-    const url = applyFilters(
-      this.#url(apiRootUrl, `collections/${seg(collectionId)}/objects/${seg(objectId)}/`),
+    const url = withFilters(
+      this.#url(apiRootUrl, `collections/${seg(collectionId)}/objects/${seg(objectId)}/`).href,
       filters,
     );
     return this.#envelope(await this.#get(url, options, STIX_ACCEPT));
@@ -257,8 +255,8 @@ export class TaxiiClient {
     filters: Pick<TaxiiFilters, 'match'> = {},
     options: CallOptions = {},
   ): Promise<void> {
-    const url = applyFilters(
-      this.#url(apiRootUrl, `collections/${seg(collectionId)}/objects/${seg(objectId)}/`),
+    const url = withFilters(
+      this.#url(apiRootUrl, `collections/${seg(collectionId)}/objects/${seg(objectId)}/`).href,
       filters,
     );
     await this.#http.request({
@@ -281,8 +279,9 @@ export class TaxiiClient {
     filters: TaxiiFilters = {},
     options: CallOptions = {},
   ): Promise<VersionsPage> {
-    const url = applyFilters(
-      this.#url(apiRootUrl, `collections/${seg(collectionId)}/objects/${seg(objectId)}/versions/`),
+    const url = withFilters(
+      this.#url(apiRootUrl, `collections/${seg(collectionId)}/objects/${seg(objectId)}/versions/`)
+        .href,
       filters,
     );
     const response = await this.#get(url, options);
@@ -301,8 +300,8 @@ export class TaxiiClient {
     filters: TaxiiFilters = {},
     options: CallOptions = {},
   ): Promise<ManifestPage> {
-    const url = applyFilters(
-      this.#url(apiRootUrl, `collections/${seg(collectionId)}/manifest/`),
+    const url = withFilters(
+      this.#url(apiRootUrl, `collections/${seg(collectionId)}/manifest/`).href,
       filters,
     );
     const response = await this.#get(url, options);
@@ -406,7 +405,19 @@ export class TaxiiClient {
     return new URL(path, root);
   }
 
-  async #get(url: URL, options: CallOptions, accept = TAXII_ACCEPT): Promise<HttpResponse> {
+  async #objectsPage(
+    url: string,
+    filters: TaxiiFilters,
+    options: CallOptions,
+  ): Promise<ObjectsPage> {
+    return this.#envelope(await this.#get(withFilters(url, filters), options, STIX_ACCEPT));
+  }
+
+  async #get(
+    url: URL | string,
+    options: CallOptions,
+    accept = TAXII_ACCEPT,
+  ): Promise<HttpResponse> {
     const response = await this.#http.request({
       method: 'GET',
       url,
@@ -466,12 +477,16 @@ export class TaxiiClient {
         issues,
       );
     const raw = (envelope.objects as unknown[] | undefined) ?? [];
-    const objects: StixObject[] = [];
+    // The parsed array is handed on as it is unless an object fails the check.
+    let objects = raw as StixObject[];
     const invalid: FeedIssue[] = [];
     for (let i = 0; i < raw.length; i++) {
-      const issue = checkStixObject(raw[i], () => `objects[${i}]`);
-      if (issue) invalid.push(issue);
-      else objects.push(raw[i] as StixObject);
+      if (isStixObject(raw[i])) {
+        if (invalid.length > 0) objects.push(raw[i] as StixObject);
+        continue;
+      }
+      if (invalid.length === 0) objects = raw.slice(0, i) as StixObject[];
+      invalid.push(checkStixObject(raw[i], `objects[${i}]`)!);
     }
     if (invalid.length > 0 && this.#onInvalid === 'throw')
       throw new FeedValidationError(
