@@ -98,7 +98,8 @@ const objectArb = fc.oneof(indicatorArb, malwareArb, relationshipArb, ipArb) as 
 describe('property: generated valid objects', () => {
   it('parse with no issues and round-trip byte-for-byte', () => {
     fc.assert(
-      fc.property(fc.array(objectArb, { maxLength: 8 }), (objects) => {
+      // Unique ids: a repeated id is a duplicate, which parseStix reports (STIX 2.1 §3.6).
+      fc.property(fc.uniqueArray(objectArb, { maxLength: 8, selector: (o) => o.id }), (objects) => {
         const input = JSON.stringify({
           type: 'bundle',
           id: 'bundle--6f1e8c2a-4d3b-4a51-9c2e-1f0a9b8c7d6e',

@@ -66,6 +66,8 @@ describe('parseStixStream', () => {
     const text = JSON.stringify(
       bundle(indicator(), malware(), relationship(), file(), {
         ...indicator(),
+        // A different object: the same id and modified with other content is a conflict.
+        id: 'indicator--0f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
         name: 'ünïcödé "q" \\ 🧪',
       }),
     );

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import type { ValidationContext } from '../validate/context';
 import { joinPath } from './issue';
 import {
   bool,
+  checkReservedNames,
   enumOf,
   FORBIDDEN_KEYS,
   forbidKey,
@@ -178,15 +180,7 @@ export function extensionsProp<E extends Record<string, NestedObject<PropMap>>>(
             ctx.fail('INVALID_TYPE', path, name, 'An extension must be an object.');
             continue;
           }
-          const type = value.extension_type;
-          if (type !== undefined && (typeof type !== 'string' || !EXTENSION_TYPES.has(type))) {
-            ctx.fail(
-              'ENUM_VALUE',
-              joinPath(path, name),
-              'extension_type',
-              `\`extension_type\` must be one of ${EXTENSION_TYPE_ENUM.join(', ')}.`,
-            );
-          }
+          checkExtensionEntry(value, ctx, joinPath(path, name));
           walkJson(value, ctx, path, name, 1);
           continue;
         }
@@ -199,10 +193,56 @@ export function extensionsProp<E extends Record<string, NestedObject<PropMap>>>(
             `Unknown extension \`${name}\`; pass \`allowCustom: true\` to accept custom extensions.`,
           );
         }
+        if (isPlainObject(value)) checkReservedNames(value, ctx, joinPath(path, name));
         walkJson(value, ctx, path, name, 1);
       }
     },
   };
+}
+
+/**
+ * STIX 2.1 §7.3 rules for one `extension-definition--UUID` entry of `extensions`:
+ * - it MUST carry `extension_type` (§7.3: "the extensions property MUST include the
+ *   extension definition's UUID ... and the extension_type property"; the OASIS
+ *   `common/extension.json` schema requires it on every such entry), from
+ *   `extension-type-enum` (§10.5);
+ * - a `toplevel-property-extension` or `new-sdo`/`new-sco`/`new-sro` entry only marks the
+ *   object: its properties live at the object's top level (§7.3), so properties nested in
+ *   the entry are misplaced (a warning: such content is unusual but not forbidden by a MUST);
+ * - the payload's property names follow §3.8 (reserved names).
+ */
+function checkExtensionEntry(
+  value: Record<string, unknown>,
+  ctx: ValidationContext,
+  path: string,
+): void {
+  const type = value.extension_type;
+  if (type === undefined) {
+    ctx.fail(
+      'MISSING_PROPERTY',
+      path,
+      'extension_type',
+      'An extension-definition based extension needs `extension_type` (STIX 2.1 §7.3).',
+    );
+  } else if (typeof type !== 'string' || !EXTENSION_TYPES.has(type)) {
+    ctx.fail(
+      'ENUM_VALUE',
+      path,
+      'extension_type',
+      `\`extension_type\` must be one of ${EXTENSION_TYPE_ENUM.join(', ')}.`,
+    );
+  } else if (type !== 'property-extension') {
+    for (const key of Object.keys(value)) {
+      if (key === 'extension_type' || FORBIDDEN_KEYS.has(key)) continue;
+      ctx.warn(
+        'INVALID_EXTENSION',
+        path,
+        key,
+        `A \`${type}\` extension adds properties at the object's top level, not inside \`extensions\` (STIX 2.1 §7.3).`,
+      );
+    }
+  }
+  checkReservedNames(value, ctx, path);
 }
 
 /** Tells what a top-level object's extensions declare (STIX 2.1 §7.3.2). */

@@ -48,6 +48,8 @@ export type StixIssueCode =
   | 'INVALID_SELECTOR'
   | 'INVALID_TLP'
   | 'INVALID_PATTERN'
+  | 'DUPLICATE_OBJECT'
+  | 'DUPLICATE_CONFLICT'
   | 'UPGRADED';
 
 const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;

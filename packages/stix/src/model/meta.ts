@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ValidationContext } from '../validate/context';
 import {
   extensionsProp,
   externalReference,
@@ -141,6 +142,34 @@ export const languageContentType = defineStixType(
 
 const { lang: _l, confidence: _c, created_by_ref: _cb, ...extensionDefinitionCommon } = sdoCommon();
 
+/**
+ * STIX 2.1 §7.3.1: `extension_properties` MUST only be used when `extension_types` includes
+ * `toplevel-property-extension`, and SHOULD be present (non-empty) when it does.
+ */
+function extensionPropertiesRule(
+  o: Record<string, unknown>,
+  ctx: ValidationContext,
+  path: string,
+): void {
+  const types = o.extension_types;
+  if (!Array.isArray(types)) return;
+  const toplevel = types.includes('toplevel-property-extension');
+  if (o.extension_properties !== undefined && !toplevel)
+    ctx.fail(
+      'DEPENDENT_PROPERTY',
+      path,
+      'extension_properties',
+      '`extension_properties` is only allowed when `extension_types` includes `toplevel-property-extension` (STIX 2.1 §7.3.1).',
+    );
+  else if (toplevel && o.extension_properties === undefined)
+    ctx.warn(
+      'MISSING_PROPERTY',
+      path,
+      'extension_properties',
+      'A `toplevel-property-extension` should list its property names in `extension_properties` (STIX 2.1 §7.3.1).',
+    );
+}
+
 /** STIX 2.1 §7.3 Extension Definition. */
 export const extensionDefinitionType = defineStixType(
   'extension-definition',
@@ -156,5 +185,5 @@ export const extensionDefinitionType = defineStixType(
     extension_types: req(list(enumOf(EXTENSION_TYPE_ENUM))),
     extension_properties: list(str()),
   },
-  [timestampOrder('created', 'modified', false)],
+  [timestampOrder('created', 'modified', false), extensionPropertiesRule],
 );

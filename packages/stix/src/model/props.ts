@@ -73,17 +73,29 @@ const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=
 const HEX_RE = /^(?:[0-9a-fA-F]{2})*$/;
 
 /**
- * Property names STIX reserves for future use ("Reserved Property Names" of STIX 2.0
- * Part 1, kept where 2.1 did not define them; `action` is reserved on course-of-action in
- * STIX 2.1 §4.3): using one on an object that does not define it is an error.
+ * STIX 2.1 §3.8 "Reserved Names": property names reserved "across all STIX Objects" for
+ * future revisions. They MUST NOT be used as the name of any custom property nor be present
+ * in conforming content, so one is an error wherever a property name is read: the top level
+ * of any object (SDO, SRO, SCO, meta, custom), nested STIX types and extensions. Keys of
+ * dictionaries (`hashes`, `environment_variables`, a custom property's value) are data, not
+ * property names, and are not checked. `action` is also marked RESERVED on course-of-action
+ * (§4.3). The STIX 2.0 list (`usernames`, `addresses`, `phone_numbers`) is not carried over:
+ * 2.1 reserves `username` and `phone_number` in the singular and no longer `addresses`.
  */
 export const RESERVED_PROPERTY_NAMES: ReadonlySet<string> = new Set([
-  'action',
   'severity',
-  'usernames',
-  'phone_numbers',
-  'addresses',
+  'username',
+  'phone_number',
+  'action',
 ]);
+
+/**
+ * Names the official OASIS STIX 2.1 JSON schemas (`common/core.json`,
+ * `common/cyber-observable-core.json`) reject although §3.8 does not reserve them: the
+ * schemas spell `phone_numbers` in the plural. Content using it fails the OASIS validator,
+ * so it is reported, as a warning, since the normative text allows it.
+ */
+export const SCHEMA_RESERVED_PROPERTY_NAMES: ReadonlySet<string> = new Set(['phone_numbers']);
 
 /**
  * Tells whether `v` is `type--UUID` (STIX 2.1 §2.9). Hand-written because the regular
@@ -579,12 +591,12 @@ export function unknownProperty(
     forbidKey(o, name, ctx, path);
     return;
   }
-  if (topLevel && RESERVED_PROPERTY_NAMES.has(name)) {
+  if (RESERVED_PROPERTY_NAMES.has(name)) {
     ctx.fail(
       'RESERVED_PROPERTY',
       path,
       name,
-      `\`${name}\` is reserved by STIX 2.1 and must not be used.`,
+      `\`${name}\` is reserved by STIX 2.1 (§3.8) and must not be used.`,
     );
   } else if (!isPropertyName(name)) {
     ctx.fail(
@@ -601,7 +613,38 @@ export function unknownProperty(
       `Unknown property \`${name}\`; pass \`allowCustom: true\` to accept custom properties.`,
     );
   }
+  if (SCHEMA_RESERVED_PROPERTY_NAMES.has(name)) warnSchemaReserved(name, ctx, path);
   walkJson(o[name], ctx, path, name, 1);
+}
+
+/**
+ * Checks the property names an extension's payload adds (STIX 2.1 §3.8 applies to them as
+ * to any custom property); the values are walked separately.
+ */
+export function checkReservedNames(
+  payload: Record<string, unknown>,
+  ctx: ValidationContext,
+  path: string,
+): void {
+  for (const name of Object.keys(payload)) {
+    if (RESERVED_PROPERTY_NAMES.has(name))
+      ctx.fail(
+        'RESERVED_PROPERTY',
+        path,
+        name,
+        `\`${name}\` is reserved by STIX 2.1 (§3.8) and must not be used.`,
+      );
+    else if (SCHEMA_RESERVED_PROPERTY_NAMES.has(name)) warnSchemaReserved(name, ctx, path);
+  }
+}
+
+function warnSchemaReserved(name: string, ctx: ValidationContext, path: string): void {
+  ctx.warn(
+    'RESERVED_PROPERTY',
+    path,
+    name,
+    `\`${name}\` is rejected by the OASIS STIX 2.1 JSON schemas (STIX 2.1 §3.8 reserves \`phone_number\`).`,
+  );
 }
 
 /** Reports and removes a key that could pollute prototypes downstream. */

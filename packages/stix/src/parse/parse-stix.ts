@@ -2,6 +2,7 @@ import type { StixIssue } from '../model/issue';
 import { joinPath } from '../model/issue';
 import { isPlainObject, UUID_RE } from '../model/props';
 import type { StixObject } from '../model/schemas';
+import { BundleChecks } from '../validate/bundle-checks';
 import { DEFAULT_LIMITS, type ValidateOptions, ValidationContext } from '../validate/context';
 import { assertOptions, validateInto } from '../validate/validate-object';
 import { looksLikeStix20, upgradeObject } from './upgrade';
@@ -139,6 +140,8 @@ function parseValue(value: unknown, ctx: ValidationContext, upgrade: boolean): P
   const objects: StixObject[] = [];
   let upgraded = 0;
   let is20 = bundle20;
+  // Duplicates and extension use need the whole input (a single object has neither).
+  const bundleChecks = list.length > 1 ? new BundleChecks(list, prefix) : undefined;
   for (let i = 0; i < list.length; i++) {
     let o = list[i];
     const path = source === 'object' ? '' : joinPath(prefix, i);
@@ -149,7 +152,10 @@ function parseValue(value: unknown, ctx: ValidationContext, upgrade: boolean): P
         upgraded++;
       }
     }
-    if (validateInto(o, ctx, path)) objects.push(o as StixObject);
+    const before = ctx.errors;
+    validateInto(o, ctx, path);
+    if (bundleChecks !== undefined && isPlainObject(o)) bundleChecks.check(o, i, ctx, path);
+    if (ctx.errors === before) objects.push(o as StixObject);
   }
   if (upgraded > 0)
     ctx.warn('UPGRADED', '', null, `Upgraded ${upgraded} STIX 2.0 object(s) to 2.1.`);

@@ -1,5 +1,6 @@
 import { declaredExtensionTypes, extensionsProp, sdoCommon, timestampOrder } from '../model/common';
 import type { StixIssue } from '../model/issue';
+import { joinPath } from '../model/issue';
 import {
   compileObjectCheck,
   isIdentifier,
@@ -113,6 +114,8 @@ export function validateInto(o: unknown, ctx: ValidationContext, path: string): 
   if (def) {
     ctx.toplevelExtension = extensionTypes?.has('toplevel-property-extension') === true;
     def.check(o, ctx, path, '');
+    if (extensionTypes !== undefined && NEW_OBJECT_EXTENSIONS.some((t) => extensionTypes.has(t)))
+      newObjectExtensionOnKnownType(o.extensions as Record<string, unknown>, type, ctx, path);
     // STIX 2.1 §4.7: an indicator whose `pattern_type` is `stix` MUST carry a pattern in
     // the STIX Patterning language (Part 5), so its syntax is part of the object's validity.
     if (type === 'indicator' && o.pattern_type === 'stix' && typeof o.pattern === 'string') {
@@ -144,6 +147,29 @@ export function validateInto(o: unknown, ctx: ValidationContext, path: string): 
   if (o.granular_markings !== undefined) checkSelectors(o, ctx, path);
   ctx.toplevelExtension = false;
   return ctx.errors === before;
+}
+
+/**
+ * STIX 2.1 §7.3: `new-sdo`, `new-sco` and `new-sro` extensions define new object types, so
+ * one cannot be what an object of a type defined by the specification uses.
+ */
+function newObjectExtensionOnKnownType(
+  extensions: Record<string, unknown>,
+  type: string,
+  ctx: ValidationContext,
+  path: string,
+): void {
+  for (const name of Object.keys(extensions)) {
+    const value = extensions[name];
+    if (!isPlainObject(value) || typeof value.extension_type !== 'string') continue;
+    if (!NEW_OBJECT_EXTENSIONS.includes(value.extension_type)) continue;
+    ctx.fail(
+      'INVALID_EXTENSION',
+      joinPath(joinPath(path, 'extensions'), name),
+      'extension_type',
+      `A \`${value.extension_type}\` extension defines a new object type; \`${truncate(type)}\` is a STIX 2.1 type (STIX 2.1 §7.3).`,
+    );
+  }
 }
 
 export function assertOptions(options: unknown): asserts options is ValidateOptions {
