@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseStix, type StixIssue, validateStixObject } from '../src/index';
-import { jsonEqual } from '../src/validate/bundle-checks';
+import { IdTable, jsonEqual } from '../src/validate/bundle-checks';
 import { bundle, file, IDENTITY_ID, indicator, malware } from './support/valid-objects';
 
 const summary = (issues: StixIssue[]) =>
@@ -126,6 +126,42 @@ describe('duplicate objects in one input (STIX 2.1 §3.6)', () => {
       deepB = [deepB];
     }
     expect(jsonEqual(deepA, deepB, 0)).toBe(false); // cut off, no stack overflow
+  });
+});
+
+describe('IdTable (the id set behind duplicate detection)', () => {
+  it('finds first occurrences and records new ids', () => {
+    const ids = ['a--1', 'b--2', 'a--1', 'c--3', 'b--2'];
+    const table = new IdTable(ids.length);
+    expect(ids.map((id, i) => table.firstIndex(id, i, (j) => ids[j]))).toEqual([-1, -1, 0, -1, 1]);
+    expect(table.degraded).toBe(false);
+  });
+
+  it('ids crafted to collide (same tail) degrade it to a Map and stay exact', () => {
+    // Every id ends in the same 16+ characters, so every one hashes alike.
+    const ids = Array.from(
+      { length: 5000 },
+      (_, i) => `indicator--${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`,
+    );
+    const table = new IdTable(ids.length * 2);
+    ids.forEach((id, i) => {
+      expect(table.firstIndex(id, i, (j) => ids[j])).toBe(-1);
+    });
+    expect(table.degraded).toBe(true);
+    ids.forEach((id, i) => {
+      expect(table.firstIndex(id, ids.length + i, (j) => ids[j % ids.length])).toBe(i);
+    });
+  });
+
+  it('parseStix finds duplicates among colliding ids', () => {
+    const ids = Array.from(
+      { length: 100 },
+      (_, i) => `malware--${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`,
+    );
+    const objects = ids.map((id) => ({ ...malware(), id }));
+    const result = parseStix(bundle(...objects, { ...objects[42]! }));
+    expect(summary(result.issues)).toEqual([['warning', 'DUPLICATE_OBJECT', 'objects[100].id']]);
+    expect(result.issues[0]!.message).toMatch(/^duplicate of objects\[42\]/);
   });
 });
 

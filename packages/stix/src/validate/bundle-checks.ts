@@ -9,13 +9,16 @@ import type { ValidationContext } from './context';
  * §3.6) and the use of extensions against extension-definition objects carried in the same
  * input (§7.3). Internal to `parseStix`; one instance per parse.
  *
- * Cost on the hot path: one `Map` lookup and insert per object keyed by its `id` (no string
- * is built), plus one property read per object for the extension-definition pre-pass. The
- * comparisons only run for ids seen twice, which valid bundles rarely have.
+ * Cost on the hot path: one lookup per object in an {@link IdTable} (a pre-sized open-
+ * addressing table, several times cheaper than a `Map` of 100 000 fresh id strings), plus
+ * one property read per object for the extension-definition pre-pass. The comparisons only
+ * run for ids seen twice, which valid bundles rarely have.
  */
 export class BundleChecks {
-  /** id → index of its first occurrence, or the indices of each distinct version. */
-  private readonly seen = new Map<string, number | number[]>();
+  /** id → index of its first occurrence. */
+  private readonly seen: IdTable;
+  /** Index of an id's first occurrence → indices of its further versions (rare). */
+  private readonly versions = new Map<number, number[]>();
   /** Objects that were replaced before validation (STIX 2.0 upgrade), by index. */
   private readonly replaced = new Map<number, Record<string, unknown>>();
   /** extension-definition id → the `extension_types` it declares (all its versions). */
@@ -26,6 +29,7 @@ export class BundleChecks {
     private readonly prefix: string,
   ) {
     this.definitions = collectExtensionDefinitions(list);
+    this.seen = new IdTable(list.length);
   }
 
   /**
@@ -66,37 +70,36 @@ export class BundleChecks {
     ctx: ValidationContext,
     path: string,
   ): void {
-    const previous = this.seen.get(id);
-    if (previous === undefined) {
-      this.seen.set(id, index);
-      return;
-    }
+    const first = this.seen.firstIndex(id, index, this.idAt);
+    if (first < 0) return;
     const versioned = isVersioned(o);
-    const indices = typeof previous === 'number' ? [previous] : previous;
-    for (const j of indices) {
+    const more = this.versions.get(first);
+    for (const j of more === undefined ? [first] : [first, ...more]) {
       const other = this.objectAt(j);
       if (other === undefined || (versioned && !sameVersion(o.modified, other.modified))) continue;
-      const first = joinPath(this.prefix, j);
+      const where = joinPath(this.prefix, j);
       if (jsonEqual(o, other, 0)) {
         ctx.warn(
           'DUPLICATE_OBJECT',
           path,
           'id',
-          `duplicate of ${first}: the same object version appears twice (STIX 2.1 §3.6).`,
+          `duplicate of ${where}: the same object version appears twice (STIX 2.1 §3.6).`,
         );
       } else {
         const message = versioned
-          ? `duplicate of ${first} with different content: one version (id and modified) must always have the same properties and values (STIX 2.1 §3.6).`
-          : `duplicate of ${first} with different content: the same observable is described twice (SCOs are not versioned, STIX 2.1 §3.6).`;
+          ? `duplicate of ${where} with different content: one version (id and modified) must always have the same properties and values (STIX 2.1 §3.6).`
+          : `duplicate of ${where} with different content: the same observable is described twice (SCOs are not versioned, STIX 2.1 §3.6).`;
         if (versioned) ctx.fail('DUPLICATE_CONFLICT', path, 'id', message);
         else ctx.warn('DUPLICATE_CONFLICT', path, 'id', message);
       }
       return;
     }
     // A further version of the same object.
-    if (typeof previous === 'number') this.seen.set(id, [previous, index]);
-    else previous.push(index);
+    if (more === undefined) this.versions.set(first, [index]);
+    else more.push(index);
   }
+
+  private readonly idAt = (index: number): unknown => this.objectAt(index)?.id;
 
   private objectAt(index: number): Record<string, unknown> | undefined {
     const o = this.replaced.get(index) ?? this.list[index];
@@ -195,4 +198,77 @@ export function jsonEqual(a: unknown, b: unknown, depth: number): boolean {
     if (!Object.hasOwn(rb, key) || !jsonEqual(ra[key], rb[key], depth + 1)) return false;
   }
   return true;
+}
+
+/** Longest probe sequence before the table gives up on its hash (see {@link IdTable}). */
+const MAX_PROBES = 32;
+/** Characters hashed, from the end of the id: the random (v4) or hashed (v5) UUID bits. */
+const HASHED_CHARS = 16;
+
+/**
+ * A set of ids mapping each to the index of its first occurrence: open addressing over one
+ * `Int32Array` of (hash, index + 1) pairs sized once for the whole input (load factor at
+ * most 1/2), hashing the last {@link HASHED_CHARS} characters of the id with a per-instance
+ * seed. It is several times cheaper than a `Map` of fresh id strings. Ids come from the
+ * feed, so an attacker can make them collide (the hash ignores most of the id): a probe
+ * sequence longer than {@link MAX_PROBES} moves every entry to a `Map` (V8's seeded string
+ * hash over the whole id), which bounds the damage to a `Map`'s cost.
+ */
+export class IdTable {
+  /** Slot s holds the hash at 2s and the index + 1 of the first occurrence at 2s + 1 (0 = empty). */
+  private readonly table: Int32Array;
+  private readonly mask: number;
+  private readonly seed = (Math.random() * 0x100000000) | 0;
+  private fallback: Map<string, number> | undefined;
+
+  constructor(expected: number) {
+    let capacity = 16;
+    while (capacity < expected * 2) capacity *= 2;
+    this.table = new Int32Array(capacity * 2);
+    this.mask = capacity - 1;
+  }
+
+  /** Whether the table gave up on its hash and moved to a `Map` (tests). */
+  get degraded(): boolean {
+    return this.fallback !== undefined;
+  }
+
+  /**
+   * Returns the index of the first occurrence of `id`, or -1 after recording `index` as it.
+   * `idAt` gives the id of a recorded index (the table keeps no strings).
+   */
+  firstIndex(id: string, index: number, idAt: (index: number) => unknown): number {
+    if (this.fallback !== undefined) return fromMap(this.fallback, id, index);
+    let h = this.seed;
+    for (let i = Math.max(0, id.length - HASHED_CHARS); i < id.length; i++)
+      h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+    h ^= h >>> 15;
+    const table = this.table;
+    let slot = h & this.mask;
+    for (let probes = 0; probes < MAX_PROBES; probes++) {
+      const stored = table[2 * slot + 1]!;
+      if (stored === 0) {
+        table[2 * slot] = h;
+        table[2 * slot + 1] = index + 1;
+        return -1;
+      }
+      if (table[2 * slot] === h && idAt(stored - 1) === id) return stored - 1;
+      slot = (slot + 1) & this.mask;
+    }
+    const map = new Map<string, number>();
+    for (let s = 1; s < table.length; s += 2) {
+      const stored = table[s]!;
+      const storedId = stored === 0 ? undefined : idAt(stored - 1);
+      if (typeof storedId === 'string') map.set(storedId, stored - 1);
+    }
+    this.fallback = map;
+    return fromMap(map, id, index);
+  }
+}
+
+function fromMap(map: Map<string, number>, id: string, index: number): number {
+  const first = map.get(id);
+  if (first !== undefined) return first;
+  map.set(id, index);
+  return -1;
 }
