@@ -36,6 +36,12 @@ export {
 } from './plain/feed-presets';
 export type { ParsedFeed, ParseFeedOptions } from './plain/parse-feed';
 export { parseFeed } from './plain/parse-feed';
+export type {
+  FeedBatch,
+  FeedChunks,
+  ParseFeedStreamOptions,
+} from './plain/parse-feed-stream';
+export { parseFeedStream } from './plain/parse-feed-stream';
 export type { PollBatch, PollContext, PollSource } from './poller/poll-source';
 export type { PollerEvent, PollerOptions, PollStateStore, SinkBatch } from './poller/poller';
 export { Poller } from './poller/poller';
@@ -57,7 +63,8 @@ export type {
   WaitForStatusOptions,
 } from './taxii/taxii-client';
 export { TaxiiClient } from './taxii/taxii-client';
-export type { TaxiiFilters } from './taxii/taxii-filters';
+export type { MatchValue, TaxiiFilters } from './taxii/taxii-filters';
+export { taxiiQuery } from './taxii/taxii-filters';
 export { STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from './taxii/taxii-media-types';
 export type {
   ApiRoot,

@@ -14,6 +14,8 @@ export interface DelimitedOptions {
   comment?: readonly string[];
   /** Longest accepted line in characters (default 65 536); longer rows are reported. */
   maxLineLength?: number;
+  /** Line number of the text's first line (default 1), when it continues a stream. */
+  firstLine?: number;
 }
 
 /**
@@ -29,10 +31,11 @@ export function* parseDelimited(
   const delimiter = options.delimiter === undefined ? ',' : options.delimiter;
   const comments = options.comment ?? ['#'];
   const maxLine = options.maxLineLength ?? 65_536;
+  const delimiterCode = delimiter !== null && delimiter.length === 1 ? delimiter.charCodeAt(0) : -1;
   let position = 0;
-  let line = 1;
+  let line = options.firstLine ?? 1;
   const length = text.length;
-  if (text.charCodeAt(0) === 0xfeff) position = 1;
+  if (line === 1 && text.charCodeAt(0) === 0xfeff) position = 1;
   while (position < length) {
     const start = position;
     const startLine = line;
@@ -62,41 +65,53 @@ export function* parseDelimited(
     let quoted = false;
     let atFieldStart = true;
     let broken: string | undefined;
+    // Fields are sliced out in runs between special characters rather than built one
+    // character at a time (which allocated a string per character).
+    let run = start;
     let i = start;
     for (; i < length; i++) {
-      const ch = text[i]!;
       if (i - start > maxLine) {
         broken = `is longer than ${maxLine} characters`;
         break;
       }
+      const code = text.charCodeAt(i);
       if (quoted) {
-        if (ch === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
+        if (code === 34 /* " */) {
+          if (text.charCodeAt(i + 1) === 34) {
+            field += text.slice(run, i + 1);
             i++;
-          } else quoted = false;
-        } else {
-          if (ch === '\n') line++;
-          field += ch;
-        }
+          } else {
+            field += text.slice(run, i);
+            quoted = false;
+          }
+          run = i + 1;
+        } else if (code === 10) line++;
         continue;
       }
-      if (ch === '"' && atFieldStart) {
+      if (code === 34 && atFieldStart) {
         quoted = true;
         atFieldStart = false;
+        run = i + 1;
         continue;
       }
-      if (ch === delimiter) {
-        fields.push(field);
+      if (code === delimiterCode) {
+        fields.push(field + text.slice(run, i));
         field = '';
         atFieldStart = true;
+        run = i + 1;
         continue;
       }
-      if (ch === '\n') break;
-      if (ch === '\r' && text[i + 1] === '\n') continue;
-      if (atFieldStart && (ch === ' ' || ch === '\t') && ch !== delimiter) continue;
+      if (code === 10 /* \n */) break;
+      if (code === 13 /* \r */ && text.charCodeAt(i + 1) === 10) {
+        field += text.slice(run, i);
+        run = i + 1;
+        continue;
+      }
+      if (atFieldStart && (code === 32 || code === 9)) {
+        run = i + 1;
+        continue;
+      }
       atFieldStart = false;
-      field += ch;
     }
     if (quoted && !broken) broken = 'has an unterminated quoted field';
     if (broken) {
@@ -106,7 +121,7 @@ export function* parseDelimited(
       line = startLine + 1;
       continue;
     }
-    fields.push(field);
+    fields.push(field + text.slice(run, i));
     position = i + 1;
     line++;
     yield { line: startLine, fields: fields.map((f) => f.trimEnd()) };

@@ -3,7 +3,7 @@ import { FeedValidationError } from '../errors/feed-validation-error';
 import { type ObservableKind, toObservable } from '../stix/observable';
 import { derivedId } from '../stix/sco-id';
 import type { StixObject } from '../stix/stix-object';
-import { parseDelimited } from './delimited-parser';
+import { type DelimitedOptions, parseDelimited } from './delimited-parser';
 import { type FeedMapping, type FeedMappingInput, feedMappingSchema } from './feed-mapping';
 
 /** Options of {@link parseFeed}. */
@@ -56,114 +56,174 @@ export function parseFeed(
   mappingInput: FeedMappingInput,
   options: ParseFeedOptions = {},
 ): ParsedFeed {
-  const parsedMapping = feedMappingSchema.safeParse(mappingInput);
-  if (!parsedMapping.success) {
-    throw new FeedValidationError(
-      'FEED_FORMAT',
-      'The feed mapping is invalid.',
-      parsedMapping.error.issues.map((issue) => ({
-        path: `mapping.${issue.path.join('.')}`,
-        message: issue.message,
-      })),
-    );
-  }
-  const mapping = parsedMapping.data;
-  const now = (options.now ?? new Date()).toISOString();
-  const maxRows = options.maxRows ?? 1_000_000;
+  const processor = new RowProcessor(mappingInput, options.now, options.maxRows ?? 1_000_000);
   const issues: FeedIssue[] = [];
-  const identity = sourceIdentity(mapping);
-  const objects: StixObject[] = [identity];
-  const seenIds = new Set<string>([identity.id]);
-  const stats = { rows: 0, indicators: 0, skipped: 0, filtered: 0, duplicates: 0 };
-
-  let columns = mapping.columns;
-  let headerPending = mapping.header !== 'none';
-  for (const row of rows(text, mapping, issues)) {
-    if (headerPending) {
-      headerPending = false;
-      const looksLikeHeader =
-        mapping.header === 'row' ||
-        (columns === undefined && mapping.format !== 'jsonl' && mapping.format !== 'lines') ||
-        (columns !== undefined &&
-          row.values.length === columns.length &&
-          row.values.every((v, i) => sameName(String(v), columns![i]!)));
-      if (looksLikeHeader && mapping.format !== 'jsonl') {
-        columns = row.values.map((v) => String(v).trim());
-        continue;
-      }
-    }
-    stats.rows++;
-    if (
-      !row.record &&
-      mapping.format !== 'lines' &&
-      columns &&
-      row.values.length < columns.length
-    ) {
-      stats.skipped++;
-      issues.push({
-        path: `line ${row.line}`,
-        message: `has ${row.values.length} fields, expected ${columns.length}`,
-      });
-      continue;
-    }
-    if (stats.rows > maxRows) {
-      stats.skipped++;
-      if (stats.rows === maxRows + 1)
-        issues.push({
-          path: `line ${row.line}`,
-          message: `rows past \`maxRows\` (${maxRows}) are ignored`,
-        });
-      continue;
-    }
-    const get = (ref: string | number | undefined): string | undefined => {
-      if (ref === undefined) return undefined;
-      if (row.record) {
-        const value = typeof ref === 'number' ? undefined : row.record[ref];
-        return value === undefined || value === null
-          ? undefined
-          : typeof value === 'string'
-            ? value
-            : JSON.stringify(value);
-      }
-      const index =
-        typeof ref === 'number' ? ref : (columns?.findIndex((c) => sameName(c, ref)) ?? -1);
-      const value = index >= 0 ? row.values[index] : undefined;
-      return value === undefined ? undefined : String(value).trim();
-    };
-    if (mapping.skip.some((rule) => rule.equals.includes(get(rule.column) ?? '\u0000'))) {
-      stats.filtered++;
-      continue;
-    }
-    const result = rowToObjects(mapping, get, identity.id, now, row.inline);
-    if (typeof result === 'string') {
-      stats.skipped++;
-      issues.push({ path: `line ${row.line}`, message: result });
-      continue;
-    }
-    // The same observable listed twice yields the same indicator id: counted, kept once.
-    if (seenIds.has(result[1]!.id)) stats.duplicates++;
-    for (const object of result) {
-      if (seenIds.has(object.id)) continue;
-      seenIds.add(object.id);
-      objects.push(object);
-      if (object.type === 'indicator') stats.indicators++;
-    }
-  }
-  return { objects, issues, stats };
+  const objects: StixObject[] = [processor.identity];
+  processor.process(rows(text, processor.mapping, issues), objects, issues);
+  return { objects, issues, stats: { ...processor.stats } };
 }
 
-interface Row {
+/** Turns rows into objects; keeps the header, counts and seen ids between calls. */
+export class RowProcessor {
+  readonly mapping: FeedMapping;
+  readonly identity: StixObject;
+  readonly stats = { rows: 0, indicators: 0, skipped: 0, filtered: 0, duplicates: 0 };
+  readonly #now: string;
+  readonly #maxRows: number;
+  readonly #seen: IdWindow;
+  #columns: string[] | undefined;
+  #headerPending: boolean;
+
+  constructor(mappingInput: FeedMappingInput, now: Date | undefined, maxRows: number, window = 0) {
+    const parsedMapping = feedMappingSchema.safeParse(mappingInput);
+    if (!parsedMapping.success) {
+      throw new FeedValidationError(
+        'FEED_FORMAT',
+        'The feed mapping is invalid.',
+        parsedMapping.error.issues.map((issue) => ({
+          path: `mapping.${issue.path.join('.')}`,
+          message: issue.message,
+        })),
+      );
+    }
+    this.mapping = parsedMapping.data;
+    this.#now = (now ?? new Date()).toISOString();
+    this.#maxRows = maxRows;
+    this.identity = sourceIdentity(this.mapping);
+    this.#seen = new IdWindow(window);
+    this.#seen.add(this.identity.id);
+    this.#columns = this.mapping.columns;
+    this.#headerPending = this.mapping.header !== 'none';
+  }
+
+  process(input: Iterable<Row>, objects: StixObject[], issues: FeedIssue[]): void {
+    const mapping = this.mapping;
+    const stats = this.stats;
+    const maxRows = this.#maxRows;
+    for (const row of input) {
+      const columns = this.#columns;
+      if (this.#headerPending) {
+        this.#headerPending = false;
+        const looksLikeHeader =
+          mapping.header === 'row' ||
+          (columns === undefined && mapping.format !== 'jsonl' && mapping.format !== 'lines') ||
+          (columns !== undefined &&
+            row.values.length === columns.length &&
+            row.values.every((v, i) => sameName(String(v), columns![i]!)));
+        if (looksLikeHeader && mapping.format !== 'jsonl') {
+          this.#columns = row.values.map((v) => String(v).trim());
+          continue;
+        }
+      }
+      stats.rows++;
+      if (
+        !row.record &&
+        mapping.format !== 'lines' &&
+        columns &&
+        row.values.length < columns.length
+      ) {
+        stats.skipped++;
+        issues.push({
+          path: `line ${row.line}`,
+          message: `has ${row.values.length} fields, expected ${columns.length}`,
+        });
+        continue;
+      }
+      if (stats.rows > maxRows) {
+        stats.skipped++;
+        if (stats.rows === maxRows + 1)
+          issues.push({
+            path: `line ${row.line}`,
+            message: `rows past \`maxRows\` (${maxRows}) are ignored`,
+          });
+        continue;
+      }
+      const get = (ref: string | number | undefined): string | undefined => {
+        if (ref === undefined) return undefined;
+        if (row.record) {
+          const value = typeof ref === 'number' ? undefined : row.record[ref];
+          return value === undefined || value === null
+            ? undefined
+            : typeof value === 'string'
+              ? value
+              : JSON.stringify(value);
+        }
+        const index =
+          typeof ref === 'number' ? ref : (columns?.findIndex((c) => sameName(c, ref)) ?? -1);
+        const value = index >= 0 ? row.values[index] : undefined;
+        return value === undefined ? undefined : String(value).trim();
+      };
+      if (mapping.skip.some((rule) => rule.equals.includes(get(rule.column) ?? '\u0000'))) {
+        stats.filtered++;
+        continue;
+      }
+      const result = rowToObjects(mapping, get, this.identity.id, this.#now, row.inline);
+      if (typeof result === 'string') {
+        stats.skipped++;
+        issues.push({ path: `line ${row.line}`, message: result });
+        continue;
+      }
+      // The same observable listed twice yields the same indicator id: counted, kept once.
+      if (this.#seen.has(result[1]!.id)) stats.duplicates++;
+      for (const object of result) {
+        if (this.#seen.has(object.id)) continue;
+        this.#seen.add(object.id);
+        objects.push(object);
+        if (object.type === 'indicator') stats.indicators++;
+      }
+    }
+  }
+}
+
+/**
+ * The ids already emitted: all of them (`size` 0), or for streams at least the most recent
+ * `size / 2` and at most `size`, in two generations so memory stays bounded.
+ */
+class IdWindow {
+  #young = new Set<string>();
+  #old = new Set<string>();
+  readonly #half: number;
+  constructor(size: number) {
+    this.#half = size > 0 ? Math.max(1, Math.ceil(size / 2)) : Number.POSITIVE_INFINITY;
+  }
+  has(id: string): boolean {
+    return this.#young.has(id) || this.#old.has(id);
+  }
+  add(id: string): void {
+    this.#young.add(id);
+    if (this.#young.size >= this.#half) {
+      this.#old = this.#young;
+      this.#young = new Set();
+    }
+  }
+}
+
+/** One record of a feed, before mapping. */
+export interface Row {
   line: number;
   values: readonly string[];
   record?: Record<string, unknown>;
   inline?: string;
 }
 
-function* rows(text: string, mapping: FeedMapping, issues: FeedIssue[]): Generator<Row> {
+export function* rows(
+  text: string,
+  mapping: FeedMapping,
+  issues: FeedIssue[],
+  firstLine = 1,
+  maxLineLength?: number,
+): Generator<Row> {
   if (mapping.format === 'jsonl') {
-    let line = 0;
+    let line = firstLine - 1;
     for (const raw of text.split('\n')) {
       line++;
+      if (maxLineLength !== undefined && raw.length > maxLineLength) {
+        issues.push({
+          path: `line ${line}`,
+          message: `is longer than ${maxLineLength} characters`,
+        });
+        continue;
+      }
       const trimmed = raw.trim();
       if (trimmed === '' || mapping.comment.some((c) => trimmed.startsWith(c))) continue;
       let value: unknown;
@@ -192,7 +252,9 @@ function* rows(text: string, mapping: FeedMapping, issues: FeedIssue[]): Generat
       : mapping.format === 'tsv'
         ? '\t'
         : (mapping.delimiter ?? ',');
-  for (const item of parseDelimited(text, { delimiter, comment: mapping.comment }, issues)) {
+  const delimitedOptions: DelimitedOptions = { delimiter, comment: mapping.comment, firstLine };
+  if (maxLineLength !== undefined) delimitedOptions.maxLineLength = maxLineLength;
+  for (const item of parseDelimited(text, delimitedOptions, issues)) {
     if ('comment' in item) continue;
     if (mapping.format === 'lines') {
       let value = item.fields[0] ?? '';
