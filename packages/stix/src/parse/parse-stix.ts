@@ -137,7 +137,7 @@ function parseValue(value: unknown, ctx: ValidationContext, upgrade: boolean): P
     );
     return emptyResult(ctx, 'object');
   }
-  const objects: StixObject[] = [];
+  let objects: StixObject[] = [];
   let upgraded = 0;
   let is20 = bundle20;
   // Duplicates and extension use need the whole input (a single object has neither).
@@ -157,6 +157,8 @@ function parseValue(value: unknown, ctx: ValidationContext, upgrade: boolean): P
     if (bundleChecks !== undefined && isPlainObject(o)) bundleChecks.check(o, i, ctx, path);
     if (ctx.errors === before) objects.push(o as StixObject);
   }
+  const failed = bundleChecks?.finish(ctx);
+  if (failed !== undefined) objects = objects.filter((o) => !failed.has(o));
   if (upgraded > 0)
     ctx.warn('UPGRADED', '', null, `Upgraded ${upgraded} STIX 2.0 object(s) to 2.1.`);
   const result: ParseStixResult = {
