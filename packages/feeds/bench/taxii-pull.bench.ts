@@ -1,11 +1,38 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { measureInChild, runBenchSuite } from '@intelshare/bench';
+import { measureInChild, runBenchSuite, writeBenchResult } from '@intelshare/bench';
 import { TaxiiClient } from '@intelshare/feeds';
-import { startPageServer } from './support/page-server';
+import { kyFetch } from './support/ky-fetch';
 
 const COUNT = 100_000;
-const { url, server, bytes } = await startPageServer(COUNT);
+
+// The page server runs in its own process, the same one for the baseline and the client:
+// in-process, its CPU competed with the client on one event loop (and on 2 cores the
+// measurement then mixed server and client work).
+async function startServer(count: number): Promise<{
+  url: string;
+  bytes: Record<string, number>;
+  child: ChildProcess;
+}> {
+  const script = fileURLToPath(new URL('./support/serve-pages.ts', import.meta.url));
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@intelshare/source', '--import', 'tsx', script, String(count)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`page server exited with ${code}`)));
+    createInterface({ input: child.stdout! }).once('line', resolve);
+  });
+  return { ...(JSON.parse(line) as { url: string; bytes: Record<string, number> }), child };
+}
+
+const { url, bytes, child: server } = await startServer(COUNT);
 const client = new TaxiiClient({ url, retry: 0 });
+// The same client on ky 1.x (ky does retries, timeout, hooks; see support/ky-fetch.ts).
+const kyClient = new TaxiiClient({ url, retry: 0, timeout: false, fetch: kyFetch() });
 
 async function bare(limit: number): Promise<number> {
   let count = 0;
@@ -22,65 +49,87 @@ async function bare(limit: number): Promise<number> {
   }
 }
 
-async function pull(limit: number): Promise<number> {
+async function pull(limit: number, readAhead = false, using = client): Promise<number> {
   let count = 0;
-  for await (const page of client.objects('api1/', 'bench', { limit }).pages())
+  for await (const page of using.objects('api1/', 'bench', { limit, readAhead }).pages())
     count += page.length;
   return count;
 }
 
-if ((await bare(1000)) !== COUNT || (await pull(1000)) !== COUNT)
-  throw new Error('bench server/client mismatch');
+for (const check of [bare(1000), pull(1000), pull(100, true), pull(1000, false, kyClient)])
+  if ((await check) !== COUNT) throw new Error('bench server/client mismatch');
 
 // Peak RSS of a fresh process pulling growing collections: flat means bounded memory.
-const child = fileURLToPath(new URL('./support/pull-child.ts', import.meta.url));
+const childScript = fileURLToPath(new URL('./support/pull-child.ts', import.meta.url));
 const rss: Record<string, number> = {};
 for (const size of [25_000, 50_000, 100_000]) {
-  const sized = size === COUNT ? { url, server } : await startPageServer(size);
-  const result = await measureInChild(child, [sized.url, '1000']);
+  const sized = size === COUNT ? { url, child: undefined } : await startServer(size);
+  const result = await measureInChild(childScript, [sized.url, '1000']);
   if (Number(result.stdout.trim()) !== size)
     throw new Error(`child pulled ${result.stdout.trim()} of ${size}`);
   rss[`${size / 1000}k objects`] = Math.round(result.peakRssBytes / 1e6);
-  if (sized.server !== server) sized.server.close();
+  sized.child?.kill();
 }
 
 // A 100k-object pull must fit in a 64 MB old space: the collection (~52 MB of JSON) is
 // never held at once.
-const capped = await measureInChild(child, [url, '1000'], { maxOldSpaceMb: 64 });
+const capped = await measureInChild(childScript, [url, '1000'], { maxOldSpaceMb: 64 });
 if (Number(capped.stdout.trim()) !== COUNT) throw new Error('capped-heap pull did not finish');
 
-await runBenchSuite({
+const size = (limit: number) => ({ items: COUNT, bytes: bytes[String(limit)]! });
+const report = await runBenchSuite({
   name: 'feeds-taxii-pull',
-  description: `TaxiiClient.objects() pulling ${COUNT} objects from a local server vs bare fetch + JSON.parse`,
-  baseline: {
-    name: 'bare fetch+json, limit 1000',
-    run: () => bare(1000),
-    items: COUNT,
-    bytes: bytes(1000),
-  },
+  description: `TaxiiClient.objects() pulling ${COUNT} objects from a local server (own process) vs bare fetch + JSON.parse`,
+  baseline: { name: 'bare fetch+json, limit 1000', run: () => bare(1000), ...size(1000) },
   cases: [
+    { name: 'TaxiiClient.objects, limit 1000', run: () => pull(1000), ...size(1000) },
+    { name: 'bare fetch+json, limit 100', run: () => bare(100), ...size(100) },
+    { name: 'TaxiiClient.objects, limit 100', run: () => pull(100), ...size(100) },
     {
-      name: 'TaxiiClient.objects, limit 1000',
-      run: () => pull(1000),
-      items: COUNT,
-      bytes: bytes(1000),
+      name: 'TaxiiClient.objects, limit 1000, readAhead: true',
+      run: () => pull(1000, true),
+      ...size(1000),
     },
-    { name: 'bare fetch+json, limit 100', run: () => bare(100), items: COUNT, bytes: bytes(100) },
     {
-      name: 'TaxiiClient.objects, limit 100',
-      run: () => pull(100),
-      items: COUNT,
-      bytes: bytes(100),
+      name: 'TaxiiClient.objects, limit 100, readAhead: true',
+      run: () => pull(100, true),
+      ...size(100),
     },
+    { name: 'ky 1.x transport, limit 1000', run: () => pull(1000, false, kyClient), ...size(1000) },
+    { name: 'ky 1.x transport, limit 100', run: () => pull(100, false, kyClient), ...size(100) },
   ],
-  iterations: 3,
-  time: 500,
+  iterations: 5,
+  time: 1000,
   extra: {
     objects: COUNT,
+    server: 'separate process (bench/support/serve-pages.ts), shared by every case',
     peakRssMbPerCollectionSize: rss,
     peakRssMbWithMaxOldSpace64: Math.round(capped.peakRssBytes / 1e6),
-    target: '>= 0.8x bare baseline; RSS flat',
+    target: '>= 0.8x bare fetch+JSON.parse at the same page size; RSS flat',
   },
 });
-server.closeAllConnections();
-server.close();
+
+// The target compares each page size with the bare loop at that size.
+const ops = (name: string) => report.cases.find((c) => c.name === name)?.opsPerSec ?? 0;
+const bareOps: Record<string, number> = {
+  1000: report.baseline.opsPerSec,
+  100: ops('bare fetch+json, limit 100'),
+};
+const ratio = (name: string, limit: number) => Number((ops(name) / bareOps[limit]!).toFixed(3));
+report.extra.ratioToBareAtSamePageSize = {
+  'client, limit 1000': ratio('TaxiiClient.objects, limit 1000', 1000),
+  'client, limit 100': ratio('TaxiiClient.objects, limit 100', 100),
+  'client with readAhead: true, limit 1000': ratio(
+    'TaxiiClient.objects, limit 1000, readAhead: true',
+    1000,
+  ),
+  'client with readAhead: true, limit 100': ratio(
+    'TaxiiClient.objects, limit 100, readAhead: true',
+    100,
+  ),
+  'ky 1.x transport, limit 1000': ratio('ky 1.x transport, limit 1000', 1000),
+  'ky 1.x transport, limit 100': ratio('ky 1.x transport, limit 100', 100),
+};
+console.log(report.extra.ratioToBareAtSamePageSize);
+writeBenchResult('feeds-taxii-pull', report);
+server.kill();

@@ -134,17 +134,36 @@ describe('pagination against misbehaving servers ends with exactly the server se
   ];
 
   for (const [name, rows, misbehaviour, limit] of cases) {
-    it(name, async () => {
-      server.addCollection(COLL, rows);
-      server.misbehaviour = misbehaviour;
-      const events: TaxiiStreamEvent[] = [];
-      const got = await client()
-        .objects(API, COLL, { limit, onEvent: (e) => events.push(e) })
-        .toArray();
-      expect(keys(got)).toEqual(expected(rows));
-      expect(server.requests.length).toBeLessThan(200);
-    });
+    for (const readAhead of [false, true]) {
+      it(`${name}${readAhead ? ' (read-ahead)' : ''}`, async () => {
+        server.addCollection(COLL, rows);
+        server.misbehaviour = misbehaviour;
+        const events: TaxiiStreamEvent[] = [];
+        const got = await client()
+          .objects(API, COLL, { limit, readAhead, onEvent: (e) => events.push(e) })
+          .toArray();
+        expect(keys(got)).toEqual(expected(rows));
+        expect(server.requests.length).toBeLessThan(200);
+      });
+    }
   }
+
+  it('read-ahead: leaving the loop early with a request ahead ends cleanly and keeps the cursor', async () => {
+    server.addCollection(COLL, makeObjects(200));
+    server.misbehaviour = { slowBody: { chunks: 4, delayMs: 20 } };
+    const stream = client().objects(API, COLL, { limit: 50, readAhead: true });
+    let seen = 0;
+    for await (const page of stream.pages()) {
+      seen += page.length;
+      break;
+    }
+    expect(seen).toBe(50);
+    expect(stream.cursor.objects).toBe(0); // the page was not fully consumed: nothing committed
+    const rest = await client()
+      .objects(API, COLL, { limit: 50, readAhead: true, cursor: stream.cursor })
+      .toArray();
+    expect(rest).toHaveLength(200);
+  });
 
   it('`more` without `next`: a group sharing one date_added larger than a page widens the page', async () => {
     const rows = makeObjects(40, 40);

@@ -33,7 +33,12 @@ export function isStixObject(value: unknown): value is StixObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const record = value as Record<string, unknown>;
   const type = record.type;
-  if (typeof type !== 'string' || !TYPE_PATTERN.test(type)) return false;
+  if (typeof type !== 'string') return false;
+  // A page holds few distinct types: the regex runs once per new one.
+  if (type !== lastType) {
+    if (!TYPE_PATTERN.test(type)) return false;
+    lastType = type;
+  }
   const id = record.id;
   return (
     typeof id === 'string' &&
@@ -41,9 +46,31 @@ export function isStixObject(value: unknown): value is StixObject {
     id.startsWith(type) &&
     id.charCodeAt(type.length) === 45 /* - */ &&
     id.charCodeAt(type.length + 1) === 45 &&
-    ID_PATTERN.test(id) &&
+    isUuid(id, type.length + 2) &&
     (record.modified === undefined || typeof record.modified === 'string')
   );
+}
+
+let lastType = '';
+
+/** `8-4-4-4-12` hex digits (any case) at `start`: what ID_PATTERN's tail checks, without a regex. */
+function isUuid(text: string, start: number): boolean {
+  for (let i = 0; i < 36; i++) {
+    const code = text.charCodeAt(start + i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (code !== 45) return false;
+    } else if (
+      !(
+        (
+          (code >= 48 && code <= 57) /* 0-9 */ ||
+          (code >= 97 && code <= 102) /* a-f */ ||
+          (code >= 65 && code <= 70)
+        ) /* A-F */
+      )
+    )
+      return false;
+  }
+  return true;
 }
 
 function describeProblem(value: unknown, path: string): FeedIssue | undefined {

@@ -262,7 +262,7 @@ export class TaxiiClient {
     await this.#http.request({
       method: 'DELETE',
       url,
-      headers: { accept: TAXII_ACCEPT },
+      headers: TAXII_HEADERS,
       signal: options.signal,
     });
   }
@@ -421,7 +421,7 @@ export class TaxiiClient {
     const response = await this.#http.request({
       method: 'GET',
       url,
-      headers: { accept },
+      headers: accept === STIX_ACCEPT ? STIX_HEADERS : TAXII_HEADERS,
       signal: options.signal,
     });
     this.#checkGeneration(response);
@@ -516,6 +516,9 @@ interface SafeParser<T> {
 }
 // TAXII 2.1 §5.3: object endpoints answer in taxii+json; stix+json is listed for lenient servers.
 const STIX_ACCEPT = `${TAXII_MEDIA_TYPE}, ${STIX_MEDIA_TYPE};q=0.9`;
+// Frozen, so the transport merges them with its own headers once.
+const TAXII_HEADERS: Record<string, string> = Object.freeze({ accept: TAXII_ACCEPT });
+const STIX_HEADERS: Record<string, string> = Object.freeze({ accept: STIX_ACCEPT });
 
 function seg(value: string): string {
   return encodeURIComponent(value);
