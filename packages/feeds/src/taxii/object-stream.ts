@@ -405,37 +405,92 @@ const BOUNDARY = 5000;
 
 /**
  * Remembers at least the most recent `size / 2` object versions and at most `size`: two
- * generations, the older dropped whole when the newer fills (no per-key deletes). Keyed by
- * `id` with the version as the value, so checking an object hashes the id string the parser
- * made instead of building and hashing an `id|modified` string per object.
+ * generations, the older dropped whole when the newer fills (no per-key deletes). Each
+ * generation is an open-addressing table: a 32-bit hash (seeded per window, so a server
+ * cannot aim collisions at it) of the id's last 36 characters and the version, checked
+ * against the stored id and version strings on a hash match, so the answer is exact. This
+ * costs about half of a `Map` keyed by id, which had to grow and rehash every generation.
  */
 class VersionWindow {
-  #young = new Map<string, string | Set<string>>();
-  #old = new Map<string, string | Set<string>>();
-  #added = 0;
   readonly #half: number;
+  readonly #seed = (Math.random() * 0x100000000) | 0;
+  #young = generation(64);
+  #old = generation(64);
   constructor(size: number) {
     this.#half = Math.max(1, Math.ceil(size / 2));
   }
-  /** Remembers a version; `false` when it was already remembered. Two lookups for a new id. */
+  /** Remembers a version; `false` when it was already remembered. */
   add(id: string, version: string): boolean {
-    const young = this.#young.get(id);
-    if (young !== undefined && holds(young, version)) return false;
-    if (holds(this.#old.get(id), version)) return false;
-    if (young === undefined) this.#young.set(id, version);
-    else if (typeof young === 'string') this.#young.set(id, new Set([young, version]));
-    else young.add(version);
-    if (++this.#added >= this.#half) {
-      this.#old = this.#young;
-      this.#young = new Map();
-      this.#added = 0;
+    let hash = this.#seed ^ id.length;
+    for (let i = Math.max(0, id.length - 36); i < id.length; i++)
+      hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+    for (let i = 0; i < version.length; i++)
+      hash = Math.imul(hash ^ version.charCodeAt(i), 0x01000193);
+    if (find(this.#old, hash, id, version) >= 0) return false;
+    let young = this.#young;
+    const at = find(young, hash, id, version);
+    if (at >= 0) return false;
+    young.hashes[~at] = hash;
+    young.ids[~at] = id;
+    young.versions[~at] = version;
+    young.count++;
+    if (young.count >= this.#half) {
+      // Rotate: the old generation is dropped whole and its table reused.
+      const old = this.#old;
+      old.hashes.fill(0);
+      old.ids.fill(undefined);
+      old.versions.fill(undefined);
+      old.count = 0;
+      this.#old = young;
+      this.#young = old;
+    } else if (young.count * 2 > young.hashes.length) {
+      // Tables grow with use (at most half full), so a large window costs memory only
+      // when it fills.
+      young = grow(young);
+      this.#young = young;
     }
     return true;
   }
 }
 
-function holds(entry: string | Set<string> | undefined, version: string): boolean {
-  return (
-    entry !== undefined && (entry === version || (typeof entry !== 'string' && entry.has(version)))
-  );
+interface Generation {
+  hashes: Int32Array;
+  ids: (string | undefined)[];
+  versions: (string | undefined)[];
+  count: number;
+}
+
+/** The slot holding this version, or `~slot` of the free slot where it would go. */
+function find(table: Generation, hash: number, id: string, version: string): number {
+  const mask = table.hashes.length - 1;
+  for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+    const stored = table.ids[slot];
+    if (stored === undefined) return ~slot;
+    if (table.hashes[slot] === hash && stored === id && table.versions[slot] === version)
+      return slot;
+  }
+}
+
+function grow(table: Generation): Generation {
+  const bigger = generation(table.hashes.length * 2);
+  for (let slot = 0; slot < table.hashes.length; slot++) {
+    const id = table.ids[slot];
+    if (id === undefined) continue;
+    const version = table.versions[slot]!;
+    const at = ~find(bigger, table.hashes[slot]!, id, version);
+    bigger.hashes[at] = table.hashes[slot]!;
+    bigger.ids[at] = id;
+    bigger.versions[at] = version;
+  }
+  bigger.count = table.count;
+  return bigger;
+}
+
+function generation(capacity: number): Generation {
+  return {
+    hashes: new Int32Array(capacity),
+    ids: new Array<string | undefined>(capacity).fill(undefined),
+    versions: new Array<string | undefined>(capacity).fill(undefined),
+    count: 0,
+  };
 }
