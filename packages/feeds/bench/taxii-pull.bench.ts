@@ -133,29 +133,40 @@ report.extra.ratioToBareAtSamePageSize = {
 
 // tinybench measures the cases one after another, so load from other processes on a shared
 // machine lands on some cases and not others. Alternating bare and client runs and taking
-// medians is steadier; the CPU time of this process (the server has its own) is recorded too.
+// medians is steadier; the CPU time of this process (the server has its own) is recorded too,
+// for the fetch transport and for the ky 1.x one.
 async function interleaved(limit: number, runs = 7) {
-  const wall: Record<'bare' | 'client', number[]> = { bare: [], client: [] };
-  const cpu: Record<'bare' | 'client', number[]> = { bare: [], client: [] };
+  const cases = {
+    bare: () => bare(limit),
+    client: () => pull(limit),
+    ky: () => pull(limit, false, kyClient),
+  };
+  type Name = keyof typeof cases;
+  const wall: Record<Name, number[]> = { bare: [], client: [], ky: [] };
+  const cpu: Record<Name, number[]> = { bare: [], client: [], ky: [] };
   for (let i = 0; i < runs; i++) {
-    for (const [name, run] of [
-      ['bare', () => bare(limit)],
-      ['client', () => pull(limit)],
-    ] as const) {
+    for (const name of Object.keys(cases) as Name[]) {
       const cpuStart = process.cpuUsage();
       const start = performance.now();
-      await run();
+      await cases[name]();
       wall[name].push(performance.now() - start);
       const used = process.cpuUsage(cpuStart);
       cpu[name].push((used.user + used.system) / 1000);
     }
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+  const ratio = (of: number[], to: number[]) => Number((median(to) / median(of)).toFixed(3));
   return {
     runs,
-    medianMs: { bare: Math.round(median(wall.bare)), client: Math.round(median(wall.client)) },
-    ratio: Number((median(wall.bare) / median(wall.client)).toFixed(3)),
-    cpuRatio: Number((median(cpu.bare) / median(cpu.client)).toFixed(3)),
+    medianMs: {
+      bare: Math.round(median(wall.bare)),
+      client: Math.round(median(wall.client)),
+      ky: Math.round(median(wall.ky)),
+    },
+    ratio: ratio(wall.client, wall.bare),
+    cpuRatio: ratio(cpu.client, cpu.bare),
+    kyRatio: ratio(wall.ky, wall.bare),
+    kyCpuRatio: ratio(cpu.ky, cpu.bare),
   };
 }
 report.extra.interleavedMedians = {
