@@ -73,16 +73,46 @@ describe('the core runs in a browser', () => {
         const client = new feeds.TaxiiClient({ url: location.origin + '/', retry: { limit: 5, baseDelayMs: 1 } });
         const objects = await client.objects('api1/', 'coll-1', { limit: 10 }).toArray();
         const parsed = feeds.parseFeed('https://phish.example/a\\nnot a url\\n', feeds.openPhishMapping);
+        // The same feed as a stream of UTF-8 chunks, split inside a line.
+        const bytes = new TextEncoder().encode('https://phish.example/a\\nnot a url\\n');
+        const stream = new ReadableStream({
+          start(controller) {
+            controller.enqueue(bytes.subarray(0, 15));
+            controller.enqueue(bytes.subarray(15));
+            controller.close();
+          },
+        });
+        let streamed = 0;
+        const streamIssues = [];
+        for await (const batch of feeds.parseFeedStream(stream, feeds.openPhishMapping)) {
+          streamed += batch.objects.filter((o) => o.type === 'indicator').length;
+          streamIssues.push(...batch.issues);
+        }
+        const readAhead = await client.objects('api1/', 'coll-1', { limit: 10, readAhead: true }).toArray();
         return {
+          streamed,
+          streamIssues,
+          readAheadIds: readAhead.map((o) => o.id),
           ids: objects.map((o) => o.id),
           indicators: parsed.stats.indicators,
           issues: parsed.issues,
           userAgent: navigator.userAgent,
         };
-      })()`)) as { ids: string[]; indicators: number; issues: unknown[]; userAgent: string };
+      })()`)) as {
+        ids: string[];
+        indicators: number;
+        issues: unknown[];
+        userAgent: string;
+        streamed: number;
+        streamIssues: unknown[];
+        readAheadIds: string[];
+      };
       expect(result.ids).toEqual(rows.map((r) => r.object.id));
       expect(result.indicators).toBe(1);
       expect(result.issues).toEqual([{ path: 'line 2', message: '`not a url` is not a URL' }]);
+      expect(result.streamed).toBe(1);
+      expect(result.streamIssues).toEqual(result.issues);
+      expect(result.readAheadIds).toEqual(result.ids);
       const objectRequests = server.requests.filter((r) => r.url.includes('/objects/'));
       expect(objectRequests[0]!.headers['user-agent']).toBe(result.userAgent);
     } finally {
