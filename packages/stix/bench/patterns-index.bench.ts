@@ -36,15 +36,18 @@ const url = (i: number) => `http://${domain(i)}/path/${i}`;
 const md5 = (i: number) => `${hex(i, 8)}${hex(i * 7, 8)}${hex(i * 13, 8)}${hex(i * 31, 8)}`;
 const sha256 = (i: number) => md5(i) + md5(i + 1);
 
-/** 90% simple (= and IN on ipv4/domain/url/file hashes), 10% complex but anchorable, 0.01% fallback. */
-export function makeIndicators(n: number): IndicatorLike[] {
+/**
+ * 90% simple (= and IN on ipv4/domain/url/file hashes), 10% complex but anchorable, 0.01%
+ * fallback; with `simpleOnly`, the simple kinds alone (the issue's target corpus).
+ */
+export function makeIndicators(n: number, simpleOnly = false): IndicatorLike[] {
   const out: IndicatorLike[] = [];
   const r = rng(42);
   for (let i = 0; i < n; i++) {
     const k = i * 4 + 1;
     let pattern: string;
-    const x = r();
-    if (i % 10_000 === 9_999)
+    const x = simpleOnly ? r() * 0.9 : r();
+    if (i % 10_000 === 9_999 && !simpleOnly)
       pattern = `[process:command_line MATCHES '-enc [A-Za-z0-9+/]{${20 + (i % 30)},}']`;
     else if (x < 0.2) pattern = `[ipv4-addr:value = '${ip(k)}']`;
     else if (x < 0.4) pattern = `[domain-name:value = '${domain(k)}']`;
@@ -245,12 +248,13 @@ if (process.env.PATTERNS_BENCH_IMPORT_ONLY === '1') {
 } else if (process.argv.includes('--child')) {
   // Child mode: build an index of N indicators, match both ways, report figures as JSON.
   const n = Number(process.argv[process.argv.indexOf('--child') + 1]);
+  const simpleOnly = process.argv.includes('--simple');
   const batches = streamBatches(n);
   // Heap in use after full collections: before and after building, so the index's own
   // share is told apart from this process's corpus (the indicator objects themselves).
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
-  const indicators = makeIndicators(n);
+  const indicators = makeIndicators(n, simpleOnly);
   gc();
   const corpusHeapBytes = process.memoryUsage().heapUsed;
   const { index, buildMs } = build(n, indicators);
@@ -264,6 +268,7 @@ if (process.env.PATTERNS_BENCH_IMPORT_ONLY === '1') {
   process.stdout.write(
     `${JSON.stringify({
       indicators: n,
+      corpus: simpleOnly ? 'simple only (= and IN)' : '90% simple, 10% complex',
       buildMs: Math.round(buildMs),
       streamed,
       cold,
@@ -310,8 +315,15 @@ if (process.env.PATTERNS_BENCH_IMPORT_ONLY === '1') {
     extra: { build1kMs: Math.round(small.buildMs) },
   });
   const rows: Record<string, unknown>[] = [];
-  for (const n of [1000, 100_000, 1_000_000]) {
-    const child = await measureInChild(fileURLToPath(import.meta.url), ['--child', String(n)], {
+  // The three sizes with the mixed corpus, then the target's own case: 1M simple indicators.
+  const runs: string[][] = [
+    ['--child', '1000'],
+    ['--child', '100000'],
+    ['--child', '1000000'],
+    ['--child', '1000000', '--simple'],
+  ];
+  for (const args of runs) {
+    const child = await measureInChild(fileURLToPath(import.meta.url), args, {
       maxOldSpaceMb: 2048,
     });
     const figures = JSON.parse(child.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
@@ -324,6 +336,7 @@ if (process.env.PATTERNS_BENCH_IMPORT_ONLY === '1') {
       const cold = r.cold as { observationsPerCpuSec: number; ratioToBaseline: number };
       return {
         indicators: r.indicators,
+        corpus: r.corpus,
         'streamed obs/s/core': streamed.observationsPerCpuSec,
         '× JSON.parse': streamed.ratioToJsonParse,
         'cold obs/s/core': cold.observationsPerCpuSec,
