@@ -1,7 +1,7 @@
 import type { FeedIssue } from '../errors/feed-error-issue';
 import type { StixObject } from '../stix/stix-object';
 import type { FeedMappingInput } from './feed-mapping';
-import { RowProcessor, rows } from './parse-feed';
+import { type ParsedFeed, RowProcessor, rows } from './parse-feed';
 
 /** What {@link parseFeedStream} reads: a web stream or any (async) iterable of chunks. */
 export type FeedChunks =
@@ -38,14 +38,8 @@ export interface FeedBatch {
   objects: StixObject[];
   /** Rows skipped since the previous batch, each with its line number. */
   issues: FeedIssue[];
-  /** Counts so far, over the whole stream. */
-  stats: {
-    rows: number;
-    indicators: number;
-    skipped: number;
-    filtered: number;
-    duplicates: number;
-  };
+  /** Counts so far, over the whole stream (the same counts {@link parseFeed} gives). */
+  stats: ParsedFeed['stats'];
 }
 
 /**
