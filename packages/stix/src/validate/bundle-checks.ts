@@ -59,7 +59,10 @@ export class BundleChecks {
       if (o === undefined || !isPlainObject(o.extensions)) continue;
       const before = ctx.errors;
       this.checkExtensionUse(o.extensions, ctx, joinPath(this.prefix, index));
-      if (ctx.errors !== before) (failed ??= new Set()).add(o);
+      if (ctx.errors !== before) {
+        failed ??= new Set();
+        failed.add(o);
+      }
     }
     return failed;
   }
