@@ -6,7 +6,7 @@ import {
   validatePattern,
 } from '@intelshare/stix/patterns';
 import { ALLOW_CUSTOM_OPTION, HELP_OPTION, JSON_OPTION, parseCommandArgs } from '../args';
-import { printHelpIfAsked } from '../command';
+import { printHelpIfAsked, runSubcommand } from '../command';
 import type { Context } from '../context';
 import { invalidInputError, usageError } from '../errors/cli-error';
 import { EXIT_CODES, type ExitCode } from '../exit-codes';
@@ -35,19 +35,8 @@ Example:
 `;
 
 /** Runs `intelshare pattern <validate|match> ...`. */
-export async function run(argv: readonly string[], ctx: Context): Promise<ExitCode> {
-  const [sub, ...rest] = argv;
-  if (sub === undefined) {
-    await ctx.err(HELP);
-    return EXIT_CODES.usage;
-  }
-  if (sub === '--help' || sub === '-h') {
-    await ctx.out(HELP);
-    return EXIT_CODES.ok;
-  }
-  if (sub === 'validate') return validate(rest, ctx);
-  if (sub === 'match') return match(rest, ctx);
-  throw usageError(`unknown subcommand \`${sub}\`; run \`intelshare pattern --help\``);
+export function run(argv: readonly string[], ctx: Context): Promise<ExitCode> {
+  return runSubcommand('pattern', HELP, { validate, match }, argv, ctx);
 }
 
 /** A pattern argument, or the text of stdin for `-`. */

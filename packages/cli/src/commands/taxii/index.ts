@@ -1,12 +1,12 @@
+import { runSubcommand, type SubcommandRunner } from '../../command';
 import type { Context } from '../../context';
-import { usageError } from '../../errors/cli-error';
-import { EXIT_CODES, type ExitCode } from '../../exit-codes';
+import type { ExitCode } from '../../exit-codes';
 import { taxiiCollections } from './taxii-collections';
 import { taxiiDiscover } from './taxii-discover';
 import { taxiiPull } from './taxii-pull';
 import { taxiiPush } from './taxii-push';
 
-const SUBCOMMANDS: Record<string, (argv: readonly string[], ctx: Context) => Promise<ExitCode>> = {
+const SUBCOMMANDS: Record<string, SubcommandRunner> = {
   discover: taxiiDiscover,
   collections: taxiiCollections,
   pull: taxiiPull,
@@ -30,19 +30,6 @@ Example:
 `;
 
 /** Runs `intelshare taxii <subcommand> ...`. */
-export async function run(argv: readonly string[], ctx: Context): Promise<ExitCode> {
-  const [sub, ...rest] = argv;
-  if (sub === undefined) {
-    await ctx.err(HELP);
-    return EXIT_CODES.usage;
-  }
-  if (sub === '--help' || sub === '-h') {
-    await ctx.out(HELP);
-    return EXIT_CODES.ok;
-  }
-  const subcommand = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
-  if (subcommand === undefined) {
-    throw usageError(`unknown subcommand \`${sub}\`; run \`intelshare taxii --help\``);
-  }
-  return subcommand(rest, ctx);
+export function run(argv: readonly string[], ctx: Context): Promise<ExitCode> {
+  return runSubcommand('taxii', HELP, SUBCOMMANDS, argv, ctx);
 }
