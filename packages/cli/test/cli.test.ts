@@ -34,6 +34,28 @@ describe('intelshare', () => {
       'intelshare: unknown command `frobnicate`; run `intelshare --help` for the list.\n',
     );
   });
+
+  it.each(['pattern', 'taxii'])(
+    'prints the %s group help on stderr without a subcommand, exit code 2',
+    async (group) => {
+      const result = await runCli([group]);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(new RegExp(`^Usage: intelshare ${group} `));
+    },
+  );
+
+  it.each(['pattern', 'taxii'])(
+    'rejects an unknown %s subcommand with exit code 2',
+    async (group) => {
+      const result = await runCli([group, 'frobnicate']);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain(
+        `unknown subcommand \`frobnicate\`; run \`intelshare ${group} --help\``,
+      );
+    },
+  );
 });
 
 describe('--help on every subcommand', () => {
