@@ -1,17 +1,7 @@
 import { z } from 'zod';
+import { OBSERVABLE_KINDS } from '../stix/observable';
 
-const observableKind = z.enum([
-  'ipv4-addr',
-  'ipv6-addr',
-  'ip',
-  'domain-name',
-  'url',
-  'email-addr',
-  'md5',
-  'sha1',
-  'sha256',
-  'sha512',
-]);
+const observableKind = z.enum(OBSERVABLE_KINDS);
 
 const column = z.union([z.string().min(1), z.number().int().nonnegative()]);
 

@@ -1,6 +1,6 @@
 import type { FeedIssue } from '../errors/feed-error-issue';
 import { FeedValidationError } from '../errors/feed-validation-error';
-import { type ObservableKind, toObservable } from '../stix/observable';
+import { isObservableKind, type ObservableKind, toObservable } from '../stix/observable';
 import { derivedId } from '../stix/sco-id';
 import type { StixObject } from '../stix/stix-object';
 import { type DelimitedOptions, parseDelimited } from './delimited-parser';
@@ -288,7 +288,8 @@ function rowToObjects(
   let kind: ObservableKind | 'ip:port' | undefined = mapping.observable.kind;
   if (mapping.observable.typeColumn !== undefined) {
     const typeName = get(mapping.observable.typeColumn) ?? '';
-    kind = mapping.observable.typeMap?.[typeName] ?? (isKind(typeName) ? typeName : undefined);
+    kind =
+      mapping.observable.typeMap?.[typeName] ?? (isObservableKind(typeName) ? typeName : undefined);
     if (!kind) return `has unsupported observable type \`${typeName.slice(0, 40)}\``;
   }
   if (!kind) return 'the mapping names no observable kind';
@@ -366,22 +367,6 @@ function sourceIdentity(mapping: FeedMapping): StixObject {
     name: mapping.provider,
     identity_class: 'organization',
   };
-}
-
-const KINDS = new Set([
-  'ipv4-addr',
-  'ipv6-addr',
-  'ip',
-  'domain-name',
-  'url',
-  'email-addr',
-  'md5',
-  'sha1',
-  'sha256',
-  'sha512',
-]);
-function isKind(value: string): value is ObservableKind {
-  return KINDS.has(value);
 }
 
 function sameName(a: string, b: string): boolean {

@@ -2,17 +2,28 @@ import { quoteStixString, scoId } from './sco-id';
 import type { StixObject } from './stix-object';
 
 /** Observable kinds feeds carry, mapped to STIX cyber-observables and pattern paths. */
-export type ObservableKind =
-  | 'ipv4-addr'
-  | 'ipv6-addr'
-  | 'ip'
-  | 'domain-name'
-  | 'url'
-  | 'email-addr'
-  | 'md5'
-  | 'sha1'
-  | 'sha256'
-  | 'sha512';
+export const OBSERVABLE_KINDS = [
+  'ipv4-addr',
+  'ipv6-addr',
+  'ip',
+  'domain-name',
+  'url',
+  'email-addr',
+  'md5',
+  'sha1',
+  'sha256',
+  'sha512',
+] as const;
+
+/** One of {@link OBSERVABLE_KINDS}. */
+export type ObservableKind = (typeof OBSERVABLE_KINDS)[number];
+
+const KIND_SET: ReadonlySet<string> = new Set(OBSERVABLE_KINDS);
+
+/** Whether a feed's type column names an observable kind. */
+export function isObservableKind(value: string): value is ObservableKind {
+  return KIND_SET.has(value);
+}
 
 const IPV4 =
   /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}(\/(3[0-2]|[12]?\d))?$/;
