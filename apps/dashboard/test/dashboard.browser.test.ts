@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readFixture } from '@intelshare/fixtures';
 import { TLP2_MARKING_IDS } from '@intelshare/policy';
+import { chromiumLaunchOptions } from '@intelshare/test-env/chromium';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_BUNDLES, expectedCounts } from './helpers/expected-counts';
@@ -38,15 +39,7 @@ beforeAll(async () => {
   mkdirSync(resultsDir, { recursive: true });
   dashboard = await startDashboard();
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    ...chromiumLaunchOptions(),
   });
 });
 

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromiumLaunchOptions } from '@intelshare/test-env/chromium';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { docsRoot } from '../scripts/entry-points.mjs';
@@ -64,16 +65,7 @@ beforeAll(async () => {
   // A fresh profile each run, Debian's Chromium; never a downloaded browser.
   profile = mkdtempSync(join(tmpdir(), 'docs-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    ...chromiumLaunchOptions(),
     viewport: { width: 1280, height: 900 },
   });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { chromiumLaunchOptions } from '@intelshare/test-env/chromium';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,15 +46,7 @@ describe('the core runs in a browser', () => {
     server.addCollection('coll-1', rows);
     server.misbehaviour = { noNext: true, storm429: { count: 2, retryAfter: '0' } };
     const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      ...chromiumLaunchOptions(),
     });
     try {
       const page = await browser.newPage();
