@@ -20,6 +20,8 @@ export {
 export { canonicalize } from './ids/canonicalize';
 export { generateScoId, SCO_ID_NAMESPACE } from './ids/sco-id';
 export { uuidV5 } from './ids/uuid-v5';
+export type { HashAlgorithm } from './model/hash-algorithms';
+export { describeHashForm, hasHashForm, hashAlgorithmName } from './model/hash-algorithms';
 export { isStixType } from './model/is-stix-type';
 // Issues, parsing, validation
 export type { StixIssue, StixIssueCode } from './model/issue';
