@@ -334,9 +334,12 @@ export function clauseAt(
   return index >= 0 ? c.agreement.recipients[index] : undefined;
 }
 
-export const PAP_RANK: Record<string, number> = Object.fromEntries(
-  PAP_LEVELS.map((l, i) => [l, i]),
+// Null-prototype tables: looked up by level names, which must never reach `Object.prototype`.
+export const PAP_RANK: Readonly<Record<string, number>> = Object.assign(
+  Object.create(null) as Record<string, number>,
+  Object.fromEntries(PAP_LEVELS.map((l, i) => [l, i])),
 );
-export const IEP_ACTION_RANK: Record<string, number> = Object.fromEntries(
-  IEP_ACTIONS.map((a, i) => [a, i]),
+export const IEP_ACTION_RANK: Readonly<Record<string, number>> = Object.assign(
+  Object.create(null) as Record<string, number>,
+  Object.fromEntries(IEP_ACTIONS.map((a, i) => [a, i])),
 );

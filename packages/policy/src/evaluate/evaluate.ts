@@ -1,5 +1,5 @@
 import type { SharingAgreement } from '../agreement/agreement-schema';
-import { isRequiredRef, requiredProperties } from '../internal/stix-facts';
+import { isRequiredRef, isStixDefinedType, requiredProperties } from '../internal/stix-facts';
 import { parseSelector, segmentsToPath, selectorResolves } from '../markings/granular';
 import type { IepPolicy } from '../markings/iep';
 import { definitionsMap, MarkingResolver } from '../markings/marking-resolver';
@@ -110,18 +110,23 @@ export function makeEnv(
     defaultResolvers.set(c, resolver);
   }
   const keyId = c.agreement.victimProtection.pseudonymKeyId;
-  const rawKey = keyId !== undefined ? context.pseudonymKeys?.[keyId] : undefined;
+  // `Object.hasOwn`: a key id such as `constructor` must not find `Object.prototype`'s members.
+  const keys = context.pseudonymKeys;
+  const rawKey =
+    keyId !== undefined && keys !== undefined && Object.hasOwn(keys, keyId)
+      ? keys[keyId]
+      : undefined;
   return {
     nowMs: toMs(context.now),
     resolver,
     victimIds: context.victimIds ? new Set(context.victimIds) : undefined,
     protectedIds: extra.protectedIds,
     pseudonymKey:
-      rawKey === undefined
-        ? undefined
-        : typeof rawKey === 'string'
-          ? encoder.encode(rawKey)
-          : rawKey,
+      typeof rawKey === 'string'
+        ? encoder.encode(rawKey)
+        : rawKey instanceof Uint8Array
+          ? rawKey
+          : undefined,
   };
 }
 
@@ -295,6 +300,23 @@ export function decide(
         },
       ],
       ['Share while the agreement is in effect, or agree a new version covering this time.'],
+    );
+  }
+  if (c.allowTypes === undefined && !c.denyTypes.has(type) && !isStixDefinedType(type)) {
+    // The engine knows which properties of a STIX-defined type are required, free text or
+    // references; of a custom type it knows nothing, so it cannot redact one safely.
+    return withhold(
+      id.slice(0, 200),
+      type.slice(0, 100),
+      [
+        {
+          rule: 'object-type',
+          effect: 'deny',
+          clause: 'objects.allowTypes',
+          message: `\`${type.slice(0, 100)}\` is not a STIX 2.1 object type, and custom types are shared only when \`objects.allowTypes\` names them.`,
+        },
+      ],
+      [`Add \`${type.slice(0, 100)}\` to \`objects.allowTypes\`.`],
     );
   }
   if (c.denyTypes.has(type) || (c.allowTypes !== undefined && !c.allowTypes.has(type))) {

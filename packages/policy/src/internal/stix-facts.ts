@@ -3,43 +3,54 @@
 // STIX 2.1 §3.2 (common), §4–§6 (per type "Required" properties).
 const COMMON_REQUIRED = ['type', 'id', 'spec_version', 'created', 'modified'];
 
-const TYPE_REQUIRED: Record<string, readonly string[]> = {
-  'attack-pattern': ['name'],
-  campaign: ['name'],
-  'course-of-action': ['name'],
-  grouping: ['context', 'object_refs'],
-  identity: ['name'],
-  incident: ['name'],
-  indicator: ['pattern', 'pattern_type', 'valid_from'],
-  infrastructure: ['name'],
-  'intrusion-set': ['name'],
-  malware: ['is_family'],
-  'malware-analysis': ['product'],
-  note: ['content', 'object_refs'],
-  'observed-data': ['first_observed', 'last_observed', 'number_observed'],
-  opinion: ['opinion', 'object_refs'],
-  report: ['name', 'published', 'object_refs'],
-  'threat-actor': ['name'],
-  tool: ['name'],
-  vulnerability: ['name'],
-  relationship: ['relationship_type', 'source_ref', 'target_ref'],
-  sighting: ['sighting_of_ref'],
-  'marking-definition': [],
-  'extension-definition': ['name', 'schema', 'version', 'extension_types', 'created_by_ref'],
-  'language-content': ['object_ref', 'object_modified', 'contents'],
-  'autonomous-system': ['number'],
-  directory: ['path'],
-  'domain-name': ['value'],
-  'email-addr': ['value'],
-  'ipv4-addr': ['value'],
-  'ipv6-addr': ['value'],
-  'mac-addr': ['value'],
-  mutex: ['name'],
-  url: ['value'],
-  'user-account': [],
-  'windows-registry-key': [],
-  'x509-certificate': [],
-};
+// A Map, not an object literal: `type` comes from input, and `constructor` or `__proto__`
+// must not find `Object.prototype`'s members.
+const TYPE_REQUIRED: ReadonlyMap<string, readonly string[]> = new Map(
+  Object.entries({
+    'attack-pattern': ['name'],
+    campaign: ['name'],
+    'course-of-action': ['name'],
+    grouping: ['context', 'object_refs'],
+    identity: ['name'],
+    incident: ['name'],
+    indicator: ['pattern', 'pattern_type', 'valid_from'],
+    infrastructure: ['name'],
+    'intrusion-set': ['name'],
+    malware: ['is_family'],
+    'malware-analysis': ['product'],
+    note: ['content', 'object_refs'],
+    'observed-data': ['first_observed', 'last_observed', 'number_observed'],
+    opinion: ['opinion', 'object_refs'],
+    report: ['name', 'published', 'object_refs'],
+    'threat-actor': ['name'],
+    tool: ['name'],
+    vulnerability: ['name'],
+    relationship: ['relationship_type', 'source_ref', 'target_ref'],
+    sighting: ['sighting_of_ref'],
+    'marking-definition': [],
+    'extension-definition': ['name', 'schema', 'version', 'extension_types', 'created_by_ref'],
+    'language-content': ['object_ref', 'object_modified', 'contents'],
+    'autonomous-system': ['number'],
+    directory: ['path'],
+    'domain-name': ['value'],
+    'email-addr': ['value'],
+    'ipv4-addr': ['value'],
+    'ipv6-addr': ['value'],
+    'mac-addr': ['value'],
+    mutex: ['name'],
+    url: ['value'],
+    'user-account': [],
+    'windows-registry-key': [],
+    'x509-certificate': [],
+    artifact: [],
+    'email-message': ['is_multipart'],
+    file: [],
+    'network-traffic': ['protocols'],
+    process: [],
+    software: ['name'],
+    location: [],
+  }),
+);
 
 const SCO_TYPES = new Set([
   'artifact',
@@ -70,10 +81,16 @@ export function requiredProperties(type: string): ReadonlySet<string> {
   if (!set) {
     // SCOs have no `created`/`modified` (STIX 2.1 §6.1).
     const common = SCO_TYPES.has(type) ? ['type', 'id', 'spec_version'] : COMMON_REQUIRED;
-    set = new Set([...common, ...(TYPE_REQUIRED[type] ?? [])]);
-    requiredCache.set(type, set);
+    set = new Set([...common, ...(TYPE_REQUIRED.get(type) ?? [])]);
+    // Types come from input: cache only the ones STIX defines, so the cache stays bounded.
+    if (TYPE_REQUIRED.has(type)) requiredCache.set(type, set);
   }
   return set;
+}
+
+/** Whether a type is one STIX 2.1 defines (SDO, SRO, SCO or meta object), not a custom one. */
+export function isStixDefinedType(type: string): boolean {
+  return TYPE_REQUIRED.has(type);
 }
 
 /** Whether a type is a STIX Cyber-observable Object (no `modified`, versioned by id). */

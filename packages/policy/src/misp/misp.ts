@@ -25,26 +25,31 @@ export const MISP_DISTRIBUTION = {
   5: 'Inherit event',
 } as const;
 
-const TLP_TAGS: Record<string, string | null> = {
-  // MISP `tlp` taxonomy: TLP 1.0 and 2.0 predicates. WHITE ≈ CLEAR.
-  'tlp:white': TLP2_MARKING_IDS['TLP:CLEAR'],
-  'tlp:clear': TLP2_MARKING_IDS['TLP:CLEAR'],
-  'tlp:green': TLP2_MARKING_IDS['TLP:GREEN'],
-  'tlp:amber': TLP2_MARKING_IDS['TLP:AMBER'],
-  'tlp:amber+strict': TLP2_MARKING_IDS['TLP:AMBER+STRICT'],
-  'tlp:red': TLP2_MARKING_IDS['TLP:RED'],
-  // `ex:chr` (Chatham House Rule, exclusive) and `unclear` have no TLP 2.0 meaning: fail closed.
-  'tlp:ex:chr': null,
-  'tlp:unclear': null,
-};
+// Maps, not object literals: tag names come from input.
+const TLP_TAGS: ReadonlyMap<string, string | null> = new Map(
+  Object.entries({
+    // MISP `tlp` taxonomy: TLP 1.0 and 2.0 predicates. WHITE ≈ CLEAR.
+    'tlp:white': TLP2_MARKING_IDS['TLP:CLEAR'],
+    'tlp:clear': TLP2_MARKING_IDS['TLP:CLEAR'],
+    'tlp:green': TLP2_MARKING_IDS['TLP:GREEN'],
+    'tlp:amber': TLP2_MARKING_IDS['TLP:AMBER'],
+    'tlp:amber+strict': TLP2_MARKING_IDS['TLP:AMBER+STRICT'],
+    'tlp:red': TLP2_MARKING_IDS['TLP:RED'],
+    // `ex:chr` (Chatham House Rule, exclusive) and `unclear` have no TLP 2.0 meaning: fail closed.
+    'tlp:ex:chr': null,
+    'tlp:unclear': null,
+  }),
+);
 
-const PAP_TAGS: Record<string, string> = {
-  'pap:clear': PAP_MARKING_IDS['PAP:CLEAR'],
-  'pap:white': PAP_MARKING_IDS['PAP:WHITE'],
-  'pap:green': PAP_MARKING_IDS['PAP:GREEN'],
-  'pap:amber': PAP_MARKING_IDS['PAP:AMBER'],
-  'pap:red': PAP_MARKING_IDS['PAP:RED'],
-};
+const PAP_TAGS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    'pap:clear': PAP_MARKING_IDS['PAP:CLEAR'],
+    'pap:white': PAP_MARKING_IDS['PAP:WHITE'],
+    'pap:green': PAP_MARKING_IDS['PAP:GREEN'],
+    'pap:amber': PAP_MARKING_IDS['PAP:AMBER'],
+    'pap:red': PAP_MARKING_IDS['PAP:RED'],
+  }),
+);
 
 /** What a set of MISP tags means as STIX markings. */
 export interface MispTagMarkings {
@@ -74,7 +79,8 @@ export interface MispTagMarkings {
 export function mispTagsToMarkings(tags: readonly unknown[]): MispTagMarkings {
   const refs = new Set<string>();
   const unreadable: string[] = [];
-  const iep: Record<string, string> = {};
+  // Null prototype: the field names come from the tags.
+  const iep: Record<string, string | undefined> = Object.create(null);
   const iepTags: string[] = [];
   for (const tag of tags) {
     const name =
@@ -86,11 +92,11 @@ export function mispTagsToMarkings(tags: readonly unknown[]): MispTagMarkings {
     if (name === undefined) continue;
     const lower = name.trim().toLowerCase();
     if (lower.startsWith('tlp:')) {
-      const ref = TLP_TAGS[lower];
+      const ref = TLP_TAGS.get(lower);
       if (ref) refs.add(ref);
       else unreadable.push(name);
     } else if (lower.startsWith('pap:')) {
-      const ref = PAP_TAGS[lower];
+      const ref = PAP_TAGS.get(lower);
       if (ref) refs.add(ref);
       else unreadable.push(name);
     } else if (lower.startsWith('iep2-policy:')) {
