@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { postgresBin } from '@intelshare/test-env/postgres';
 
 const run = promisify(execFile);
 
@@ -12,20 +13,6 @@ export interface PostgresServer {
   /** `postgres://postgres@127.0.0.1:<port>/postgres` */
   url: string;
   stop(): Promise<void>;
-}
-
-function findBinDir(): string {
-  const fromEnv = process.env.PG_BIN;
-  if (fromEnv && existsSync(join(fromEnv, 'initdb'))) return fromEnv;
-  const base = '/usr/lib/postgresql';
-  const versions = existsSync(base) ? readdirSync(base).sort((a, b) => Number(b) - Number(a)) : [];
-  for (const v of versions) {
-    const dir = join(base, v, 'bin');
-    if (existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'))) return dir;
-  }
-  throw new Error(
-    'PostgreSQL server binaries (initdb, pg_ctl) not found in /usr/lib/postgresql/*/bin or $PG_BIN: install them with `apt-get install postgresql`. The Postgres suites need a real server.',
-  );
 }
 
 async function freePort(): Promise<number> {
@@ -44,7 +31,8 @@ async function freePort(): Promise<number> {
  * `postgres` user when we are root, since PostgreSQL refuses to run as root).
  */
 export async function startPostgres(): Promise<PostgresServer> {
-  const bin = findBinDir();
+  // The one finder every suite shares; `pnpm test`'s set-up step has already made sure it finds them.
+  const bin = postgresBin();
   const dir = mkdtempSync(join(tmpdir(), 'intelshare-pg-'));
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
