@@ -9,6 +9,8 @@ export type {
   ApiRootConfig,
   CollectionConfig,
   CollectionView,
+  TaxiiHandler,
+  TaxiiRequestInfo,
   TaxiiServerConfig,
   ViewContext,
   ViewReadRecord,
@@ -30,3 +32,4 @@ export type {
 } from './storage/taxii-storage';
 export type { PolicyViewOptions } from './views/policy-view';
 export { policyView } from './views/policy-view';
+export { ProjectionError } from './views/project-isolated';

@@ -22,11 +22,15 @@ export class Authenticator {
   readonly #verified = new Map<string, { principal: string; until: number }>();
   readonly #now: () => number;
   // PBKDF2 is slow on purpose; without a bound, wrong passwords would be a cheap way to
-  // burn the server's CPU and to guess. Each username gets 10 uncached checks, then 1/s.
+  // burn the server's CPU and to guess. Each (client address, username) pair gets 10
+  // uncached checks, then 1/s; each address 30 checks over all usernames, then 3/s.
+  // Never by username alone: whoever knows a username could then lock its owner out.
   readonly #attempts: RateLimiter;
+  readonly #attemptsPerAddress: RateLimiter;
 
   constructor(auth: z.output<typeof authSchema>, now: () => number) {
     this.#attempts = new RateLimiter(1, 10, now);
+    this.#attemptsPerAddress = new RateLimiter(3, 30, now);
     for (const key of auth.apiKeys) this.#keys.set(key.hash.slice('sha256:'.length), key.principal);
     for (const user of auth.users) {
       this.#users.set(user.username, {
@@ -38,8 +42,13 @@ export class Authenticator {
     this.#now = now;
   }
 
-  /** The principal of the request, or a 401 TAXII error. */
-  async authenticate(request: Request): Promise<string> {
+  /**
+   * The principal of the request, or a 401 TAXII error.
+   *
+   * @param clientAddress - the caller's network address, which sign-in throttling is keyed
+   *   by; `''` when unknown (then every caller shares one throttle per username).
+   */
+  async authenticate(request: Request, clientAddress = ''): Promise<string> {
     const authorization = request.headers.get('authorization');
     const apiKey = request.headers.get('x-api-key');
     if ((authorization?.length ?? 0) > 4096 || (apiKey?.length ?? 0) > 4096) {
@@ -54,7 +63,7 @@ export class Authenticator {
     const scheme = authorization.slice(0, space).toLowerCase();
     const value = authorization.slice(space + 1).trim();
     if (space > 0 && scheme === 'bearer') return this.#byKey(value);
-    if (space > 0 && scheme === 'basic') return this.#byPassword(value);
+    if (space > 0 && scheme === 'basic') return this.#byPassword(value, clientAddress);
     throw unauthorized('Unsupported authorization scheme; use Basic or Bearer.');
   }
 
@@ -65,7 +74,7 @@ export class Authenticator {
     return principal;
   }
 
-  async #byPassword(encoded: string): Promise<string> {
+  async #byPassword(encoded: string, clientAddress: string): Promise<string> {
     let decoded: string;
     try {
       decoded = new TextDecoder('utf-8', { fatal: true }).decode(
@@ -82,7 +91,11 @@ export class Authenticator {
     const cacheKey = await sha256Hex(`${decoded}\u0000${user?.passwordHash ?? ''}`);
     const cached = this.#verified.get(cacheKey);
     if (cached && cached.until > now) return cached.principal;
-    const wait = this.#attempts.take(`basic:${username.slice(0, 200)}`);
+    const address = clientAddress.slice(0, 100);
+    const wait = Math.max(
+      this.#attemptsPerAddress.take(address),
+      this.#attempts.take(`${address}\u0000${username.slice(0, 200)}`),
+    );
     if (wait > 0) {
       throw new TaxiiHttpError(429, 'Too many sign-in attempts.', `Retry in ${wait} s.`, {
         'retry-after': String(wait),

@@ -179,7 +179,9 @@ export function toTaxiiServerConfig(
     {};
   let secret = file.cursorSecret;
   if (secret.startsWith('env:')) {
-    const value = env[secret.slice(4)];
+    // The name comes from a file: an own property only (`env:constructor` is not a variable).
+    const name = secret.slice(4);
+    const value = Object.hasOwn(env, name) ? env[name] : undefined;
     if (!value) {
       throw new IntelshareError(
         'VALIDATION_FAILED',

@@ -125,6 +125,39 @@ export interface ApiRootConfig {
   collections: CollectionConfig[];
 }
 
+/**
+ * What the host knows about a request beyond the `Request` itself. `serve()` from
+ * `@intelshare/taxii-server/node` passes the socket's remote address; other hosts pass
+ * theirs (Deno `info.remoteAddr.hostname`, Bun `server.requestIP(request)?.address`).
+ *
+ * @example
+ * ```ts
+ * import type { TaxiiRequestInfo } from '@intelshare/taxii-server';
+ *
+ * const info: TaxiiRequestInfo = { clientAddress: '192.0.2.10' };
+ * ```
+ */
+export interface TaxiiRequestInfo {
+  /** The client's network address; sign-in throttling is keyed by it and the username. */
+  clientAddress?: string;
+}
+
+/**
+ * A TAXII server as one web-standard function, from {@link createTaxiiHandler}.
+ *
+ * @example
+ * ```ts
+ * import { createTaxiiHandler, MemoryStorage, type TaxiiHandler } from '@intelshare/taxii-server';
+ *
+ * const handler: TaxiiHandler = createTaxiiHandler({
+ *   title: 'Demo', cursorSecret: 'a-long-random-secret-shared-by-all-instances',
+ *   storage: new MemoryStorage(), apiRoots: [],
+ * });
+ * const response = await handler(new Request('http://localhost/taxii2/'), { clientAddress: '127.0.0.1' });
+ * ```
+ */
+export type TaxiiHandler = (request: Request, info?: TaxiiRequestInfo) => Promise<Response>;
+
 /** Configuration of {@link createTaxiiHandler}. */
 export interface TaxiiServerConfig {
   /** Discovery `title` (TAXII 2.1 §4.1). */
@@ -150,6 +183,12 @@ export interface TaxiiServerConfig {
   allowCustomContent?: boolean;
   /** Clock in milliseconds (tests). */
   now?: () => number;
+  /**
+   * The client address a request comes from, when it is not the socket's peer: behind a
+   * reverse proxy, read it from the header your proxy sets (and only trust that header
+   * from the proxy). Default: `info.clientAddress` as the host passes it.
+   */
+  clientAddress?: (request: Request, info: TaxiiRequestInfo) => string | undefined;
   /** Called with unexpected errors (500s) so they can be logged; never with secrets. */
   onError?: (error: unknown, request: Request) => void;
 }

@@ -5,6 +5,8 @@ import {
   type CollectionConfig,
   collectionBaseSchema,
   limitsSchema,
+  type TaxiiHandler,
+  type TaxiiRequestInfo,
   type TaxiiServerConfig,
   type ViewContext,
 } from '../config/server-config';
@@ -19,8 +21,10 @@ import {
 import { CursorCodec } from '../pagination/cursor';
 import type { ObjectQuery, StoredObject } from '../storage/taxii-storage';
 import { microsToTimestamp } from '../time/timestamps';
+import { projectIsolated } from '../views/project-isolated';
 import { checkObject } from './check-object';
 import { filterScope, type ListFilters, parseListFilters } from './query-params';
+import { RequestDeadline } from './request-deadline';
 import { errorResponse, taxiiJson, taxiiText } from './responses';
 
 interface Collection {
@@ -69,17 +73,23 @@ function notFound(what: string): TaxiiHttpError {
   return new TaxiiHttpError(404, `${what} not found.`);
 }
 
-async function readBody(request: Request, maxBytes: number): Promise<string> {
+async function readBody(request: Request, maxBytes: number, signal: AbortSignal): Promise<string> {
   const tooLarge = () =>
     new TaxiiHttpError(413, 'Request body too large.', `The limit is ${maxBytes} bytes.`);
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge();
   if (!request.body) return '';
   const reader = request.body.getReader();
+  // Once the request has been answered (timed out), stop reading: nothing more of it counts.
+  const stop = () => {
+    reader.cancel().catch(() => {});
+  };
+  signal.addEventListener('abort', stop, { once: true });
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
+    signal.throwIfAborted();
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
@@ -88,6 +98,7 @@ async function readBody(request: Request, maxBytes: number): Promise<string> {
     }
     chunks.push(value);
   }
+  signal.removeEventListener('abort', stop);
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
@@ -202,9 +213,7 @@ function checkStorageKeys(config: TaxiiServerConfig, roots: Map<string, Root>): 
  * const response = await handler(new Request('http://localhost/taxii2/'));
  * ```
  */
-export function createTaxiiHandler(
-  config: TaxiiServerConfig,
-): (request: Request) => Promise<Response> {
+export function createTaxiiHandler(config: TaxiiServerConfig): TaxiiHandler {
   const limits = limitsSchema.parse(config.limits ?? {});
   const now = config.now ?? Date.now;
   const authenticator = new Authenticator(authSchema.parse(config.auth ?? {}), now);
@@ -244,7 +253,12 @@ export function createTaxiiHandler(
     }
   }
 
-  async function readPage(c: Collection, query: ObjectQuery, context: ViewContext): Promise<Page> {
+  async function readPage(
+    request: Request,
+    c: Collection,
+    query: ObjectQuery,
+    context: ViewContext,
+  ): Promise<Page> {
     const view = c.config.view;
     if (!view) {
       const page = await storage.queryObjects(c.storageKey, query);
@@ -279,7 +293,9 @@ export function createTaxiiHandler(
       after = page.objects.at(-1)!.added;
       const addedById = new Map(page.objects.map((o) => [o.id, o.added]));
       const source = page.objects.map((o) => JSON.parse(o.body) as Record<string, unknown>);
-      const projected = await view.project(source, context);
+      const projected = await projectIsolated(view, source, context, (error) =>
+        config.onError?.(error, request),
+      );
       for (const object of projected) {
         const id = typeof object.id === 'string' ? object.id : '';
         const version =
@@ -308,6 +324,7 @@ export function createTaxiiHandler(
   }
 
   async function list(
+    request: Request,
     url: URL,
     c: Collection,
     context: ViewContext,
@@ -334,7 +351,7 @@ export function createTaxiiHandler(
       ...(filters.types ? { types: filters.types } : {}),
       ...(filters.specVersions ? { specVersions: filters.specVersions } : {}),
     };
-    const page = await readPage(c, query, context);
+    const page = await readPage(request, c, query, context);
     const next = page.more ? await cursors.encode(page.last, scope) : undefined;
     const headers: Record<string, string> = {};
     if (page.items.length > 0 && page.first !== undefined) {
@@ -359,6 +376,7 @@ export function createTaxiiHandler(
     root: Root,
     c: Collection,
     principal: string,
+    deadline: RequestDeadline,
   ): Promise<Response> {
     requireWrite(c, principal);
     if (!isTaxiiContentType(request.headers.get('content-type'))) {
@@ -368,7 +386,7 @@ export function createTaxiiHandler(
         `Send the envelope as \`${TAXII_MEDIA_TYPE}\`.`,
       );
     }
-    const text = await readBody(request, limits.maxBodyBytes);
+    const text = await readBody(request, limits.maxBodyBytes, deadline.signal);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -391,6 +409,8 @@ export function createTaxiiHandler(
     const requestTimestamp = microsToTimestamp(now() * 1000);
     const checked = objects.map((o, i) => checkObject(o, i, config.allowCustomContent ?? false));
     const valid = checked.flatMap((x) => (x.ok ? [x.object] : []));
+    // From here on the request is answered with what was stored, even past the timeout.
+    deadline.commit();
     const results = valid.length > 0 ? await storage.addObjects(c.storageKey, valid) : [];
     const successes = valid.map((o, i) => ({
       id: o.id,
@@ -418,7 +438,11 @@ export function createTaxiiHandler(
     return taxiiText(body, 202);
   }
 
-  async function route(request: Request, principal: string): Promise<Response> {
+  async function route(
+    request: Request,
+    principal: string,
+    deadline: RequestDeadline,
+  ): Promise<Response> {
     const url = new URL(request.url);
     const method = request.method.toUpperCase();
     const path = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
@@ -487,10 +511,11 @@ export function createTaxiiHandler(
     }
 
     if (part === 'objects' && objectId === undefined) {
-      if (method === 'POST') return postObjects(request, root, c, principal);
+      if (method === 'POST') return postObjects(request, root, c, principal, deadline);
       if (method !== 'GET') throw methodNotAllowed('GET, POST');
       requireRead(c, principal);
       const { page, next, headers } = await list(
+        request,
         url,
         c,
         context,
@@ -506,6 +531,7 @@ export function createTaxiiHandler(
         requireWrite(c, principal);
         if (c.config.view) throw new TaxiiHttpError(403, 'Forbidden.', 'A view is read-only.');
         const filters = parseListFilters(url.searchParams, OBJECT_BY_ID_FILTERS, limits, 'all');
+        deadline.commit();
         const deleted = await storage.deleteObject(
           c.storageKey,
           objectId,
@@ -518,6 +544,7 @@ export function createTaxiiHandler(
       if (method !== 'GET') throw methodNotAllowed('GET, DELETE');
       requireRead(c, principal);
       const { page, filters, next, headers } = await list(
+        request,
         url,
         c,
         context,
@@ -534,6 +561,7 @@ export function createTaxiiHandler(
       if (method !== 'GET') throw methodNotAllowed('GET');
       requireRead(c, principal);
       const { page, filters, next, headers } = await list(
+        request,
         url,
         c,
         context,
@@ -553,6 +581,7 @@ export function createTaxiiHandler(
       if (method !== 'GET') throw methodNotAllowed('GET');
       requireRead(c, principal);
       const { page, next, headers } = await list(
+        request,
         url,
         c,
         context,
@@ -584,8 +613,13 @@ export function createTaxiiHandler(
     return body;
   }
 
-  async function handle(request: Request): Promise<Response> {
-    const principal = await authenticator.authenticate(request);
+  async function handle(
+    request: Request,
+    info: TaxiiRequestInfo,
+    deadline: RequestDeadline,
+  ): Promise<Response> {
+    const address = config.clientAddress ? config.clientAddress(request, info) : info.clientAddress;
+    const principal = await authenticator.authenticate(request, address ?? '');
     if (rateLimiter) {
       const wait = rateLimiter.take(principal);
       if (wait > 0) {
@@ -598,30 +632,19 @@ export function createTaxiiHandler(
     if (!acceptsTaxii(request.headers.get('accept'))) {
       throw new TaxiiHttpError(406, 'Not acceptable.', `Responses are \`${TAXII_MEDIA_TYPE}\`.`);
     }
-    return route(request, principal);
+    return route(request, principal, deadline);
   }
 
-  return async (request: Request): Promise<Response> => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new TaxiiHttpError(503, 'Request timed out.', 'Try again later.', {
-              'retry-after': '1',
-            }),
-          ),
-        limits.requestTimeoutMs,
-      );
-    });
+  return async (request: Request, info: TaxiiRequestInfo = {}): Promise<Response> => {
+    const deadline = new RequestDeadline(limits.requestTimeoutMs);
     try {
-      return await Promise.race([handle(request), timeout]);
+      return await Promise.race([handle(request, info, deadline), deadline.expired]);
     } catch (error) {
       if (!(error instanceof TaxiiHttpError) || error.status >= 500)
         config.onError?.(error, request);
       return errorResponse(error);
     } finally {
-      clearTimeout(timer);
+      deadline.dispose();
     }
   };
 }

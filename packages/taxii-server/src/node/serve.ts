@@ -2,6 +2,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 
+/** What `serve` tells the handler about a request besides the `Request` itself. */
+interface RequestInfo {
+  clientAddress?: string;
+}
+
 /** Options of {@link serve}. */
 export interface ServeOptions {
   /** Port to listen on; `0` picks a free one. Default 0. */
@@ -64,7 +69,8 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
 /**
  * Serves a web-standard handler (such as `createTaxiiHandler(...)`) with `node:http`.
  *
- * @param handler - `(request: Request) => Promise<Response>`.
+ * @param handler - `(request: Request, info) => Promise<Response>`; `info.clientAddress` is
+ *   the socket's remote address (what sign-in throttling is keyed by).
  * @param options - port and host (default a free port on 127.0.0.1).
  * @returns the server's URL and a `close()` function.
  * @example
@@ -85,7 +91,7 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
  * ```
  */
 export async function serve(
-  handler: (request: Request) => Promise<Response>,
+  handler: (request: Request, info: RequestInfo) => Promise<Response>,
   options: ServeOptions = {},
 ): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
@@ -98,7 +104,8 @@ export async function serve(
       res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request');
       return;
     }
-    handler(request)
+    const clientAddress = req.socket.remoteAddress;
+    handler(request, clientAddress === undefined ? {} : { clientAddress })
       .then((response) => send(response, res))
       .catch(() => {
         if (!res.headersSent) res.writeHead(500);

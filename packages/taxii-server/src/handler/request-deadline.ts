@@ -1,0 +1,53 @@
+import { TaxiiHttpError } from '../errors/taxii-http-error';
+
+/**
+ * The time limit of one request, and the point past which it no longer applies.
+ *
+ * A client reads `503 Retry-After` as "not processed, safe to repeat", so a request that
+ * has been answered 503 must not change anything afterwards. A handler calls
+ * {@link RequestDeadline.commit} right before its first write: if the deadline has already
+ * passed, `commit` throws and nothing is written; otherwise the deadline stops counting and
+ * the request runs to its real answer (202 with the status), however long the write takes.
+ * The storages bound their own waits (SQLite `busy_timeout`, the Postgres pool).
+ */
+export class RequestDeadline {
+  readonly #controller = new AbortController();
+  readonly #timer: ReturnType<typeof setTimeout>;
+  #committed = false;
+  /** Rejects with the 503 when the deadline passes before {@link commit}. */
+  readonly expired: Promise<never>;
+
+  constructor(timeoutMs: number) {
+    let expire!: (error: TaxiiHttpError) => void;
+    this.expired = new Promise<never>((_, reject) => {
+      expire = reject;
+    });
+    // A rejection nobody awaits (the request finished first) is not an error.
+    this.expired.catch(() => {});
+    this.#timer = setTimeout(() => {
+      if (this.#committed) return;
+      const error = new TaxiiHttpError(503, 'Request timed out.', 'Try again later.', {
+        'retry-after': '1',
+      });
+      this.#controller.abort(error);
+      expire(error);
+    }, timeoutMs);
+  }
+
+  /** Aborted (with the 503) once the deadline has passed; reading the body stops then. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** Called before the first write: throws if the request was already answered. */
+  commit(): void {
+    this.#controller.signal.throwIfAborted();
+    this.#committed = true;
+    clearTimeout(this.#timer);
+  }
+
+  /** Stops the timer once the request is answered. */
+  dispose(): void {
+    clearTimeout(this.#timer);
+  }
+}
