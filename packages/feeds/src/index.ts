@@ -5,6 +5,8 @@ export type { FeedValidationErrorCode } from './errors/feed-validation-error';
 export { FeedValidationError } from './errors/feed-validation-error';
 export type { TaxiiErrorBody } from './errors/taxii-error';
 export { isTaxiiError, TaxiiError } from './errors/taxii-error';
+export type { TaxiiIncompleteReason } from './errors/taxii-incomplete-error';
+export { TaxiiIncompleteError } from './errors/taxii-incomplete-error';
 export type { FeedAuth } from './http/feed-auth';
 export type { HttpOptions, RetryInfo } from './http/http-transport';
 export type { RetryOptions } from './http/retry-policy';

@@ -6,7 +6,7 @@ export type FeedValidationErrorCode =
   | 'INVALID_JSON'
   | 'VALIDATION_FAILED'
   | 'FEED_FORMAT'
-  | 'TAXII_PAGINATION'
+  | 'TAXII_INCOMPLETE'
   | 'TAXII_VERSION_UNSUPPORTED';
 
 /**

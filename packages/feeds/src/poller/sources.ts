@@ -45,7 +45,15 @@ export function taxiiSource(options: {
         ...(options.filters === undefined ? {} : { filters: options.filters }),
         ...(state ? { cursor: state as TaxiiCursor } : {}),
       });
-      for await (const page of stream.pages()) yield { objects: page, state: stream.cursor };
+      try {
+        for await (const page of stream.pages()) yield { objects: page, state: stream.cursor };
+      } catch (error) {
+        // A batch's state is the cursor before its page (the page commits once taken); a
+        // pull that stops early has committed every page delivered, so persist that before
+        // the poller reports the failure, or the next run would deliver them again.
+        yield { objects: [], state: stream.cursor };
+        throw error;
+      }
       yield { objects: [], state: stream.cursor };
     },
   };

@@ -94,8 +94,3 @@ function describeProblem(value: unknown, path: string): FeedIssue | undefined {
     return { path: `${path}.modified`, message: 'must be a timestamp string' };
   return undefined;
 }
-
-/** The identity of one object version: `id` plus `modified` (or `created`) per STIX 2.1 §3.6. */
-export function versionKey(object: StixObject): string {
-  return `${object.id}|${object.modified ?? object.created ?? ''}`;
-}

@@ -2,8 +2,9 @@ import type { FeedIssue } from '../errors/feed-error-issue';
 import { FeedTransportError } from '../errors/feed-transport-error';
 import { FeedValidationError } from '../errors/feed-validation-error';
 import { isTaxiiError } from '../errors/taxii-error';
+import { TaxiiIncompleteError, type TaxiiIncompleteReason } from '../errors/taxii-incomplete-error';
 import { linkSignals } from '../http/abort';
-import { type StixObject, versionKey } from '../stix/stix-object';
+import type { StixObject } from '../stix/stix-object';
 import type { ObjectsPage } from './taxii-client';
 import type { TaxiiFilters } from './taxii-filters';
 
@@ -74,9 +75,14 @@ type FetchPage = (filters: TaxiiFilters, signal: AbortSignal | undefined) => Pro
 /**
  * The async iterable returned by {@link TaxiiClient.objects}. Pagination follows TAXII 2.1
  * §3.4: `more` + `next`; `more` without `next` continues with `added_after` set to
- * `X-TAXII-Date-Added-Last`. Repeated pages, inclusive `added_after` and loops are absorbed
- * by deduplicating on `id` + `modified` and by refusing to request the same continuation
- * twice, so the iteration always ends. Memory is one page plus a bounded key window.
+ * `X-TAXII-Date-Added-Last`. A `next` token is followed for as long as its pages bring
+ * versions (`id` + `modified`) not delivered yet, even when the server repeats the token;
+ * repeats are dropped by an exact key window and by digests of whole pages. An expired
+ * token falls back to `added_after`. When the collection cannot be read to its end (several
+ * pages in a row with nothing new, `more` with no way on, a rejected token with nothing to
+ * fall back to), the iteration throws {@link TaxiiIncompleteError} after delivering and
+ * committing every page before it: it never ends early as if it were complete. Memory is
+ * one page plus a bounded key window.
  *
  * @example
  * ```ts
@@ -125,7 +131,12 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
     return this.#cursor;
   }
 
-  /** Iterates page by page; each page holds only versions not delivered before. */
+  /**
+   * Iterates page by page; each page holds only versions not delivered before.
+   *
+   * @throws {TaxiiIncompleteError} when the collection cannot be read to its end; every
+   * page before it was delivered and committed, and `error.cursor` resumes after them.
+   */
   async *pages(): AsyncGenerator<StixObject[], void, undefined> {
     const options = this.#options;
     const window = new VersionWindow(options.dedupeWindow ?? 10_000);
@@ -137,50 +148,58 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
     const baseFilters = options.filters ?? {};
     // A finished cursor means "poll for what is new": start from its added_after.
     let next = start.done ? undefined : start.next;
-    let addedAfter: string | undefined =
-      start.addedAfter ??
-      (baseFilters.addedAfter instanceof Date
-        ? baseFilters.addedAfter.toISOString()
-        : baseFilters.addedAfter);
-    // The added_after a `next` chain started from; TAXII 2.1 §3.4 wants the same filters with `next`.
     // The caller's own added_after is sent as given; values taken from server headers are
     // sent one microsecond earlier (see `previousInstant`).
     const userAfter =
       baseFilters.addedAfter instanceof Date
         ? baseFilters.addedAfter.toISOString()
         : baseFilters.addedAfter;
+    let addedAfter: string | undefined = start.addedAfter ?? userAfter;
     const asSent = (value: string | undefined) =>
       value === undefined || value === userAfter ? value : previousInstant(value);
     let limit = options.limit;
     let widened = 0;
+    // The added_after a `next` chain started from; TAXII 2.1 §3.4 wants the same filters with `next`.
     let chainAddedAfter = next !== undefined ? start.nextAddedAfter : addedAfter;
     let newestAdded = addedAfter;
     let pages = start.pages;
     let delivered = start.objects;
     let emptyStreak = 0;
-    const used = new Set<string>();
-    const fingerprints = new Set<string>();
+    const maxEmptyPages = options.maxEmptyPages ?? 3;
+    // `added_after` requests already made. A `next` token is never checked this way: TAXII
+    // 2.1 §3.4 does not promise a new token per page, and servers that keep one paging
+    // session per client send the same token on every page. Whether a chain is looping is
+    // judged by what its pages bring instead (`emptyStreak`).
+    const usedAfter = new Set<string>();
+    // Digests of every page received (all of its objects' ids and versions, in order), to
+    // recognise a page seen before even when its objects have left the dedupe window.
+    const seenPages = new Set<string>();
+    const digest = new PageDigest();
 
-    // The next request, or `undefined` when it would repeat one already made (a loop).
-    const plan = (): TaxiiFilters | undefined => {
-      let continuation =
-        next !== undefined
-          ? `next:${next}`
-          : `added_after:${addedAfter ?? ''}|limit:${limit ?? ''}`;
-      if (used.has(continuation) && next === undefined && limit !== undefined && widened < 4) {
-        // More objects share one date_added than fit in a page, so added_after cannot move
-        // past them: ask for bigger pages (servers may cap them) before giving up.
-        limit *= 2;
-        widened++;
-        options.onEvent?.({ type: 'page-widened', page: pages, limit });
-        continuation = `added_after:${addedAfter ?? ''}|limit:${limit}`;
+    const incomplete = (reason: TaxiiIncompleteReason, detail: string): TaxiiIncompleteError =>
+      new TaxiiIncompleteError(reason, this.#url, detail, structuredClone(this.#state()));
+
+    // The next request. Throws when paging by added_after cannot move on.
+    const plan = (): TaxiiFilters => {
+      if (next === undefined) {
+        let continuation = `${addedAfter ?? ''}|${limit ?? ''}`;
+        if (usedAfter.has(continuation) && limit !== undefined && widened < 4) {
+          // More objects share one date_added than fit in a page, so added_after cannot
+          // move past them: ask for bigger pages (servers may cap them) before giving up.
+          limit *= 2;
+          widened++;
+          options.onEvent?.({ type: 'page-widened', page: pages, limit });
+          continuation = `${addedAfter ?? ''}|${limit}`;
+        }
+        if (usedAfter.has(continuation)) {
+          options.onEvent?.({ type: 'loop-detected', page: pages, continuation });
+          throw incomplete(
+            'stuck',
+            `the server keeps answering added_after=${addedAfter ?? '(none)'} with objects already delivered, and bigger pages did not help (more objects share one date_added than it puts in a page).`,
+          );
+        }
+        usedAfter.add(continuation);
       }
-      if (used.has(continuation)) {
-        // The same request would return the same page: we already hold everything it has.
-        options.onEvent?.({ type: 'loop-detected', page: pages, continuation });
-        return undefined;
-      }
-      used.add(continuation);
       const filters: TaxiiFilters = {};
       if (baseFilters.match !== undefined) filters.match = baseFilters.match;
       const after = asSent(next !== undefined ? chainAddedAfter : addedAfter);
@@ -199,7 +218,6 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
     const linked = ahead ? linkSignals([options.signal, ahead.signal]) : undefined;
     const signal = linked ? linked.signal : options.signal;
     let pending: Promise<ObjectsPage> | undefined;
-    let stop = false;
 
     try {
       for (;;) {
@@ -209,30 +227,29 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
           });
         }
         let page: ObjectsPage;
-        if (pending) {
-          const request = pending;
-          pending = undefined;
-          page = await request;
-        } else {
-          const filters = plan();
-          if (!filters) break;
-          try {
-            page = await this.#fetchWithRetry(filters, signal);
-          } catch (error) {
-            // `next` tokens may expire (§3.4); an old cursor falls back to its added_after.
-            if (
-              next !== undefined &&
-              pages === start.pages &&
-              isTaxiiError(error) &&
-              [400, 404, 410, 422].includes(error.status)
-            ) {
-              options.onEvent?.({ type: 'cursor-expired', page: pages, status: error.status });
-              next = undefined;
-              chainAddedAfter = addedAfter;
-              continue;
-            }
+        try {
+          if (pending) {
+            const request = pending;
+            pending = undefined;
+            page = await request;
+          } else page = await this.#fetchWithRetry(plan(), signal);
+        } catch (error) {
+          if (!(next !== undefined && isTaxiiError(error) && EXPIRED.has(error.status)))
             throw error;
+          // `next` tokens may expire (§3.4), after a while or between runs. Objects come in
+          // date_added order, so continuing from the newest X-TAXII-Date-Added-Last
+          // delivered (sent one microsecond earlier) loses nothing; repeats are dropped.
+          options.onEvent?.({ type: 'cursor-expired', page: pages, status: error.status });
+          if (newestAdded === undefined && delivered > 0) {
+            throw incomplete(
+              'cursor-rejected',
+              `the server no longer accepts the \`next\` token (HTTP ${error.status}) and sent no X-TAXII-Date-Added-Last to continue from by added_after.`,
+            );
           }
+          next = undefined;
+          addedAfter = newestAdded;
+          chainAddedAfter = addedAfter;
+          continue;
         }
         pages++;
         if (page.invalid.length > 0)
@@ -240,12 +257,11 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
 
         const objects = page.objects;
         const count = objects.length;
-        // A page identical to an earlier one (a loop longer than the key window) brings
-        // nothing new; fingerprints are tiny, so all of them are kept.
-        const fingerprint =
-          count > 0 ? `${count}|${versionKey(objects[0]!)}|${versionKey(objects[count - 1]!)}` : '';
-        const repeatedPage = count > 0 && fingerprints.has(fingerprint);
-        fingerprints.add(fingerprint);
+        // A page identical to one received before brings nothing new, even when a loop is
+        // longer than the key window. The digest covers every object of the page.
+        const pageKey = count > 0 ? digest.of(objects) : '';
+        const repeatedPage = count > 0 && seenPages.has(pageKey);
+        if (count > 0) seenPages.add(pageKey);
         // Objects are copied out only once a duplicate shows up: most pages are all new.
         let fresh: StixObject[] | undefined;
         for (let i = 0; i < count && !repeatedPage; i++) {
@@ -266,12 +282,14 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
         options.onEvent?.({
           type: 'page',
           page: pages,
-          received: page.objects.length,
+          received: count,
           delivered: fresh.length,
           more: page.more,
         });
 
-        let finished = !page.more;
+        const finished = !page.more;
+        // Set when the pull cannot go on: thrown once this page is delivered and committed.
+        let failure: { reason: TaxiiIncompleteReason; detail: string } | undefined;
         if (page.more) {
           if (page.next !== undefined) {
             if (next === undefined) chainAddedAfter = addedAfter;
@@ -280,18 +298,24 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
             next = undefined;
             addedAfter = page.dateAddedLast;
             chainAddedAfter = addedAfter;
-          } else if (page.objects.length === 0) {
-            finished = true;
           } else {
-            throw new FeedValidationError(
-              'TAXII_PAGINATION',
-              'The server said `more: true` but sent neither `next` nor `X-TAXII-Date-Added-Last`, so the rest of the collection cannot be requested.',
-            );
+            failure = {
+              reason: 'no-continuation',
+              detail:
+                'the server said `more: true` but sent neither `next` nor X-TAXII-Date-Added-Last, so the rest of the collection cannot be requested (TAXII 2.1 §3.4).',
+            };
           }
         }
-        if (!finished && emptyStreak >= (options.maxEmptyPages ?? 3)) {
+        // Paging by added_after that asks the same question again is left to `plan`, which
+        // first tries bigger pages and then reports it as `stuck`.
+        const askingAgain =
+          next === undefined && usedAfter.has(`${addedAfter ?? ''}|${limit ?? ''}`);
+        if (!finished && !failure && !askingAgain && emptyStreak >= maxEmptyPages) {
           options.onEvent?.({ type: 'no-progress', page: pages, emptyPages: emptyStreak });
-          finished = true;
+          failure = {
+            reason: 'loop',
+            detail: `${emptyStreak} pages in a row brought no object not already delivered while the server still said \`more: true\` (a paging loop, or the same page served again and again).`,
+          };
         }
 
         const cursor: TaxiiCursor = {
@@ -317,13 +341,16 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
         const resumeAfter = finished ? newestAdded : next !== undefined ? newestAdded : addedAfter;
         if (resumeAfter !== undefined) cursor.addedAfter = resumeAfter;
 
-        if (!finished && readAhead) {
-          const filters = plan();
-          if (filters) {
-            pending = this.#fetchWithRetry(filters, signal);
+        // A request that cannot be planned is reported after this page is committed.
+        let unplannable: unknown;
+        if (!finished && !failure && readAhead) {
+          try {
+            pending = this.#fetchWithRetry(plan(), signal);
             // Failures surface when the page is awaited, not as unhandled rejections.
             pending.catch(() => {});
-          } else stop = true;
+          } catch (error) {
+            unplannable = error;
+          }
         }
 
         if (fresh.length > 0) yield fresh;
@@ -334,18 +361,13 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
         this.#cursor = cursor;
         if (options.onCursor) await options.onCursor(structuredClone(this.#state()));
         if (finished) return;
-        if (stop) break;
+        if (failure) throw incomplete(failure.reason, failure.detail);
+        if (unplannable !== undefined) throw unplannable;
       }
     } finally {
       if (pending) ahead?.abort(new Error('The iteration ended.'));
       linked?.dispose();
     }
-    const ended: TaxiiCursor = { ...this.#state(), done: true };
-    delete ended.next;
-    delete ended.nextAddedAfter;
-    if (newestAdded !== undefined) ended.addedAfter = newestAdded;
-    this.#cursor = ended;
-    await options.onCursor?.(structuredClone(this.#cursor));
   }
 
   // A body that ends cleanly but mid-JSON is a broken proxy or server, not bad data: ask again.
@@ -402,6 +424,45 @@ function previousInstant(timestamp: string): string {
 }
 
 const BOUNDARY = 5000;
+
+/** Statuses with which servers refuse a `next` token they no longer know. */
+const EXPIRED = new Set([400, 404, 410, 422]);
+
+/**
+ * A 64-bit digest of a whole page: every object's full `id` and version, in order, through
+ * two independently seeded 32-bit lanes. Seeded per stream, so a server cannot craft two
+ * different pages that a client takes for the same one; two honest pages collide with a
+ * chance of about 2^-64 per pair.
+ */
+class PageDigest {
+  readonly #seedA = (Math.random() * 0x100000000) | 0;
+  readonly #seedB = (Math.random() * 0x100000000) | 0;
+  of(objects: readonly StixObject[]): string {
+    let a = this.#seedA ^ objects.length;
+    let b = this.#seedB;
+    for (let i = 0; i < objects.length; i++) {
+      const object = objects[i]!;
+      const id = object.id;
+      const version = object.modified ?? object.created ?? '';
+      for (let c = 0; c < id.length; c++) {
+        const code = id.charCodeAt(c);
+        a = Math.imul(a ^ code, 0x01000193);
+        b = Math.imul(b + code, 0x5bd1e995) ^ (b >>> 15);
+      }
+      // A separator outside the id alphabet, so `ab|c` and `a|bc` differ.
+      a = Math.imul(a ^ 0x7c, 0x01000193);
+      b = Math.imul(b + 0x7c, 0x5bd1e995) ^ (b >>> 15);
+      for (let c = 0; c < version.length; c++) {
+        const code = version.charCodeAt(c);
+        a = Math.imul(a ^ code, 0x01000193);
+        b = Math.imul(b + code, 0x5bd1e995) ^ (b >>> 15);
+      }
+      a = Math.imul(a ^ 0x0a, 0x01000193);
+      b = Math.imul(b + 0x0a, 0x5bd1e995) ^ (b >>> 15);
+    }
+    return `${objects.length}:${a >>> 0}:${b >>> 0}`;
+  }
+}
 
 /**
  * Remembers at least the most recent `size / 2` object versions and at most `size`: two

@@ -32,6 +32,20 @@ export interface Misbehaviour {
   truncatedJsonEvery?: number;
   /** Content-Type to send instead of the TAXII 2.1 one. */
   contentType?: string;
+  /**
+   * One `next` token per paging session, the same on every page of the chain (the token
+   * names a server-side session, not a position); each request advances the session.
+   */
+  sessionToken?: boolean;
+  /** `next` tokens stop being accepted this many ms after they were issued (answer 400). */
+  tokenTtlMs?: number;
+  /** Every request answers the first page with `more: true` and the same `next`. */
+  samePageForever?: boolean;
+  /**
+   * Scripted pages, as indexes into the collection: the first request gets `pages[0]`,
+   * `next=page-1` gets `pages[1]`, and so on; the last page says `more: false`.
+   */
+  pages?: number[][];
 }
 
 export interface RequestRecord {
@@ -58,7 +72,8 @@ export class FixtureTaxiiServer {
   requireAuthorization: string | undefined;
   #server: Server | undefined;
   #objectRequests = 0;
-  #tokens = new Map<string, { offset: number; repeat: boolean; afterKey: string }>();
+  #tokens = new Map<string, { offset: number; repeat: boolean; issuedAt: number }>();
+  #sessions = new Map<string, number>();
   baseUrl = '';
 
   addCollection(id: string, objects: StoredObject[], info: Record<string, unknown> = {}): void {
@@ -209,6 +224,7 @@ export class FixtureTaxiiServer {
       return send(res, 500, { title: 'Internal error' });
 
     const token = url.searchParams.get('next');
+    if (m.pages) return this.#scripted(res, m.pages, token, all);
     const limit = Math.min(
       Number(url.searchParams.get('limit') ?? 100),
       m.maxPageSize ?? Number.POSITIVE_INFINITY,
@@ -216,16 +232,34 @@ export class FixtureTaxiiServer {
     const rows = filter(all, url, m.inclusiveAddedAfter ?? false);
     let offset = 0;
     let repeated = false;
-    if (token !== null) {
+    let session: string | undefined;
+    if (m.sessionToken) {
+      session = token ?? randomUUID();
+      if (token !== null && !this.#sessions.has(token))
+        return send(res, 400, { title: 'Unknown paging session' });
+      offset = this.#sessions.get(session) ?? 0;
+    } else if (token !== null) {
       const state = this.#tokens.get(token);
       if (!state) return send(res, 400, { title: 'Bad next token' });
+      if (m.tokenTtlMs !== undefined && Date.now() - state.issuedAt > m.tokenTtlMs) {
+        this.#tokens.delete(token);
+        return send(res, 400, { title: 'Expired next token' });
+      }
       offset = state.offset;
       repeated = state.repeat;
     }
+    if (m.samePageForever) offset = 0;
     const page = rows.slice(offset, offset + limit);
     let more = offset + page.length < rows.length;
     let next: string | undefined;
-    if (more) {
+    if (m.samePageForever) {
+      more = true;
+      next = 'the-same-token';
+      this.#tokens.set(next, { offset: 0, repeat: false, issuedAt: Date.now() });
+    } else if (session !== undefined) {
+      this.#sessions.set(session, offset + page.length);
+      if (more) next = session;
+    } else if (more) {
       // With repeatPages the first token for a page serves the previous page again.
       const repeat = (m.repeatPages ?? false) && !repeated;
       next = this.#token(repeat ? offset : offset + page.length, repeat);
@@ -273,12 +307,38 @@ export class FixtureTaxiiServer {
   /** Forgets every `next` token issued so far, as servers do when tokens expire. */
   expireTokens(): void {
     this.#tokens.clear();
+    this.#sessions.clear();
   }
 
   #token(offset: number, repeat: boolean): string {
     const token = randomUUID();
-    this.#tokens.set(token, { offset, repeat, afterKey: '' });
+    this.#tokens.set(token, { offset, repeat, issuedAt: Date.now() });
     return token;
+  }
+
+  #scripted(
+    res: ServerResponse,
+    pages: number[][],
+    token: string | null,
+    all: StoredObject[],
+  ): void {
+    const index = token === null ? 0 : Number(/^page-(\d+)$/.exec(token)?.[1] ?? Number.NaN);
+    const indexes = pages[index];
+    if (indexes === undefined) {
+      send(res, 400, { title: 'Bad next token' });
+      return;
+    }
+    const rows = indexes.map((i) => all[i]!);
+    const more = index + 1 < pages.length;
+    const body: Record<string, unknown> = { more, objects: rows.map((row) => row.object) };
+    if (more) body.next = `page-${index + 1}`;
+    const headers: Record<string, string> = {};
+    if (rows.length > 0) {
+      headers['x-taxii-date-added-first'] = rows[0]!.dateAdded;
+      headers['x-taxii-date-added-last'] = rows[rows.length - 1]!.dateAdded;
+    }
+    res.writeHead(200, { 'content-type': TAXII, ...headers });
+    res.end(JSON.stringify(body));
   }
 }
 
