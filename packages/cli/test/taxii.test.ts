@@ -143,7 +143,7 @@ describe('intelshare taxii pull', () => {
     expect(new Set(ids)).toEqual(new Set(server.ids));
     expect(ids).toHaveLength(new Set(server.ids).size);
     expect(jsonLines(result.stdout)).toEqual([
-      { objects: ids.length, pages: Math.ceil(ids.length / 25) },
+      { objects: ids.length, pages: Math.ceil(ids.length / 25), complete: true },
     ]);
   });
 
@@ -244,7 +244,7 @@ describe('intelshare taxii pull', () => {
     expect(ids).toHaveLength(new Set(ids).size);
     expect(new Set(ids)).toEqual(new Set(server.ids));
     expect(jsonLines(resumed.stdout)).toEqual([
-      { objects: ids.length, pages: Math.ceil(ids.length / 10) },
+      { objects: ids.length, pages: Math.ceil(ids.length / 10), complete: true },
     ]);
     expect(existsSync(`${out}.part`)).toBe(false);
   }, 60_000);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type FileHandle, open, rename, stat } from 'node:fs/promises';
-import type { TaxiiCursor } from '@intelshare/feeds';
+import { type TaxiiCursor, TaxiiIncompleteError } from '@intelshare/feeds';
 import { HELP_OPTION, integerOption, JSON_OPTION, parseCommandArgs } from '../../args';
 import { printHelpIfAsked } from '../../command';
 import type { Context } from '../../context';
@@ -26,7 +26,8 @@ Options:
       --limit N          Page size to ask the server for.
       --added-after T    Only objects added after this RFC 3339 timestamp.
       --type TYPE        Only objects of this STIX type; repeatable.
-      --json             Print {"objects": N, "pages": N} when done (needs --out).
+      --json             Print {"objects": N, "pages": N, "complete": true|false} when done
+                         (needs --out).
       --no-progress      No live counter on stderr (it only shows on a terminal).
       --allow-custom     Accepted for symmetry; pulled objects are kept exactly as sent.
 ${CONNECTION_HELP}
@@ -35,6 +36,11 @@ ${CONNECTION_HELP}
 Example:
   intelshare taxii pull https://taxii.example.org/api1/ --collection 91a7b528-80eb-42ed-a74d-c6fbd5a26116 \\
     --token "$TOKEN" --out partner.json --state partner.state.json
+
+When the server's paging cannot be followed to the end of the collection (a loop, \`more\`
+with no way on, a token it no longer accepts), the pull stops with exit code 3 and says so
+on stderr. What was pulled is kept: in OUT.part with --out (OUT only ever holds a complete
+pull; run again with --state to continue), or as a closed bundle on stdout.
 `;
 
 /** What `--state` remembers between runs (plain JSON, written atomically). */
@@ -158,6 +164,7 @@ export async function taxiiPull(argv: readonly string[], ctx: Context): Promise<
     },
   });
 
+  let incomplete: TaxiiIncompleteError | undefined;
   try {
     for await (const page of stream.pages()) {
       let chunk = '';
@@ -169,11 +176,23 @@ export async function taxiiPull(argv: readonly string[], ctx: Context): Promise<
       progress.update({ objects, pages });
     }
   } catch (error) {
-    await sink.abort();
-    throw error;
+    if (!(error instanceof TaxiiIncompleteError)) {
+      await sink.abort();
+      throw error;
+    }
+    incomplete = error;
   } finally {
     await progress.done();
   }
+  if (incomplete)
+    return reportIncomplete(incomplete, ctx, {
+      out,
+      sink,
+      objects,
+      pages,
+      json: values.json === true,
+      statePath,
+    });
   await sink.write(`${objects === 0 ? '' : '\n'}]}\n`);
   await sink.finish();
   if (statePath !== undefined) {
@@ -184,13 +203,51 @@ export async function taxiiPull(argv: readonly string[], ctx: Context): Promise<
       cursor: stream.cursor,
     } satisfies PullState);
   }
-  if (values.json) await printJson(ctx, { objects, pages });
+  if (values.json) await printJson(ctx, { objects, pages, complete: true });
   else if (out !== '-') {
     await ctx.err(
       `Pulled ${objects} object${objects === 1 ? '' : 's'} in ${pages} page${pages === 1 ? '' : 's'} into ${out}\n`,
     );
   }
   return EXIT_CODES.ok;
+}
+
+/**
+ * A pull the server's paging would not let finish: keep everything written (the state file
+ * already points after the last page delivered), say so on stderr and exit 3, so a script
+ * can never take it for a complete pull.
+ */
+async function reportIncomplete(
+  error: TaxiiIncompleteError,
+  ctx: Context,
+  run: {
+    out: string;
+    sink: Sink;
+    objects: number;
+    pages: number;
+    json: boolean;
+    statePath: string | undefined;
+  },
+): Promise<ExitCode> {
+  const { out, sink, objects, pages } = run;
+  let kept: string;
+  if (sink.file === undefined) {
+    // stdout: close the bundle, so what was pulled is still one valid bundle.
+    await sink.write(`${objects === 0 ? '' : '\n'}]}\n`);
+    kept = 'written to stdout';
+  } else {
+    await sink.abort();
+    kept = `kept in ${sink.file}`;
+  }
+  const resume =
+    run.statePath === undefined
+      ? 'Run again with `--state FILE` to be able to resume.'
+      : `Run the same command again to resume from ${run.statePath}.`;
+  await ctx.err(
+    `intelshare taxii pull: incomplete: ${objects} object${objects === 1 ? '' : 's'} in ${pages} page${pages === 1 ? '' : 's'} ${kept} (${out === '-' ? 'stdout' : out} is not a complete collection). ${error.message} ${resume}\n`,
+  );
+  if (run.json) await printJson(ctx, { objects, pages, complete: false, reason: error.reason });
+  return EXIT_CODES.io;
 }
 
 async function loadState(
