@@ -238,14 +238,21 @@ export function findContradictions(agreement: SharingAgreement): AgreementIssue[
       message: 'is required when victims are pseudonymised',
     });
   }
-  if (
-    agreement.retention &&
-    agreement.properties.deny.some((p) => p === 'valid_until' || p === 'indicator.valid_until')
-  ) {
-    issues.push({
-      path: 'properties.deny',
-      message: 'removes `valid_until`, but `retention` caps it',
-    });
+  if (agreement.retention) {
+    // The cap lives in `valid_until`: a rule that removes it would drop the cap silently.
+    if (agreement.properties.deny.some((p) => coversValidUntil(p))) {
+      issues.push({
+        path: 'properties.deny',
+        message: 'removes `valid_until`, but `retention` caps it',
+      });
+    }
+    const indicatorAllow = agreement.properties.allow?.indicator;
+    if (indicatorAllow && !indicatorAllow.some((p) => coversValidUntil(p))) {
+      issues.push({
+        path: 'properties.allow.indicator',
+        message: 'omits `valid_until`, but `retention` caps it',
+      });
+    }
   }
   if (
     agreement.providerAttribution === 'must' &&
@@ -257,4 +264,12 @@ export function findContradictions(agreement: SharingAgreement): AgreementIssue[
     });
   }
   return issues;
+}
+
+/** Whether a property pattern (`valid_until`, `indicator.valid_*`, `*`) covers an indicator's `valid_until`. */
+function coversValidUntil(pattern: string): boolean {
+  const dot = pattern.indexOf('.');
+  if (dot > 0 && pattern.slice(0, dot) !== 'indicator') return false;
+  const prop = dot > 0 ? pattern.slice(dot + 1) : pattern;
+  return prop.endsWith('*') ? 'valid_until'.startsWith(prop.slice(0, -1)) : prop === 'valid_until';
 }

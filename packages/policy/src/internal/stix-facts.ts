@@ -117,3 +117,34 @@ export function isRequiredRefList(type: string, property: string): boolean {
       type === 'observed-data')
   );
 }
+
+/**
+ * Properties required only in some objects: a malware family's `name` (STIX 2.1 §4.11:
+ * required when `is_family` is true) and observed-data's `objects`/`object_refs` (§4.13:
+ * one of the two must be present). Removing one withholds the object.
+ */
+export function isConditionallyRequired(
+  type: string,
+  object: Readonly<Record<string, unknown>>,
+  property: string,
+): boolean {
+  if (type === 'malware') return property === 'name' && object.is_family === true;
+  if (type === 'observed-data') {
+    if (property === 'objects') return !Object.hasOwn(object, 'object_refs');
+    if (property === 'object_refs') return !Object.hasOwn(object, 'objects');
+  }
+  return false;
+}
+
+/** Whether losing this top-level property makes the object invalid STIX. */
+export function cannotLose(
+  type: string,
+  object: Readonly<Record<string, unknown>>,
+  property: string,
+): boolean {
+  return (
+    requiredProperties(type).has(property) ||
+    isRequiredRef(type, property) ||
+    isConditionallyRequired(type, object, property)
+  );
+}
