@@ -2,7 +2,7 @@ import { IntelshareError } from '@intelshare/stix';
 import pg from 'pg';
 import { nextAdded } from '../storage/select-versions';
 import { filterSql } from '../storage/sql-filters';
-import { type ObjectRow, rowToStored } from '../storage/sql-row';
+import { type ObjectTuple, tupleToStored } from '../storage/sql-row';
 import type {
   AddResult,
   NewObject,
@@ -68,6 +68,17 @@ export class PostgresStorage implements TaxiiStorage {
   readonly #ownsPool: boolean;
   readonly #now: () => number;
   #ready: Promise<void> | undefined;
+  /** SQL text → prepared statement name. Filters bind lists as arrays, so few texts occur. */
+  readonly #names = new Map<string, string>();
+
+  #statementName(text: string): string | undefined {
+    let name = this.#names.get(text);
+    if (name === undefined && this.#names.size < 64) {
+      name = `taxii_page_${this.#names.size}`;
+      this.#names.set(text, name);
+    }
+    return name;
+  }
 
   /**
    * @param pool - a `pg.Pool` (not closed by {@link PostgresStorage.close}) or a connection string.
@@ -214,14 +225,22 @@ export class PostgresStorage implements TaxiiStorage {
       params.push(value);
       return `$${params.length}`;
     };
-    const where = filterSql(query, 'taxii_objects', param, true);
+    const where = filterSql(query, 'taxii_objects', param, true, true);
     params.push(query.limit + 1);
-    const result = await this.#pool.query<ObjectRow>(
-      `SELECT o.added, o.id, o.type, o.spec_version, o.version, o.version_key, o.body FROM taxii_objects o WHERE o.collection = $1 AND o.added > $2${where} ORDER BY o.added LIMIT $${params.length}`,
-      params,
-    );
-    const more = result.rows.length > query.limit;
-    return { objects: result.rows.slice(0, query.limit).map(rowToStored), more };
+    const text = `SELECT o.added, o.id, o.type, o.spec_version, o.version, o.version_key, o.body FROM taxii_objects o WHERE o.collection = $1 AND o.added > $2${where} ORDER BY o.added LIMIT $${params.length}`;
+    // A named statement is parsed and planned once per connection, not once per page; rows
+    // as arrays skip building an object with named keys per row.
+    const name = this.#statementName(text);
+    const result = await this.#pool.query<ObjectTuple>({
+      text,
+      values: params,
+      rowMode: 'array',
+      ...(name ? { name } : {}),
+    });
+    const rows = result.rows;
+    const more = rows.length > query.limit;
+    if (more) rows.pop();
+    return { objects: rows.map(tupleToStored), more };
   }
 
   async deleteObject(

@@ -2,7 +2,7 @@ import { IntelshareError } from '@intelshare/stix';
 import Database from 'better-sqlite3';
 import { nextAdded } from '../storage/select-versions';
 import { filterSql } from '../storage/sql-filters';
-import { type ObjectRow, rowToStored } from '../storage/sql-row';
+import { type ObjectTuple, tupleToStored } from '../storage/sql-row';
 import type {
   AddResult,
   NewObject,
@@ -12,6 +12,12 @@ import type {
   TaxiiStorage,
   VersionSelector,
 } from '../storage/taxii-storage';
+
+/**
+ * `PRAGMA user_version` of the current schema. 0 is a database from before versions were
+ * recorded (no `is_last`/`is_first` columns); {@link migrate} brings it up to date.
+ */
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS taxii_counters (
@@ -27,6 +33,8 @@ CREATE TABLE IF NOT EXISTS taxii_objects (
   version TEXT,
   version_key TEXT NOT NULL,
   body TEXT NOT NULL,
+  is_last INTEGER NOT NULL DEFAULT 0,
+  is_first INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (collection, added)
 ) STRICT, WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS taxii_objects_id ON taxii_objects (collection, id, version_key);
@@ -38,6 +46,30 @@ CREATE TABLE IF NOT EXISTS taxii_statuses (
   body TEXT NOT NULL
 ) STRICT;
 `;
+
+/**
+ * Brings a database written by an earlier version up to {@link SCHEMA_VERSION}, in one
+ * transaction, so an existing file keeps working. Version 2 adds `is_last`/`is_first`
+ * (is this row the newest/oldest version of its object), which `match[version]=last`, the
+ * default of every list, reads instead of probing the id index once per row.
+ */
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version >= SCHEMA_VERSION) return;
+  db.transaction(() => {
+    const columns = new Set(
+      (db.pragma('table_info(taxii_objects)') as { name: string }[]).map((c) => c.name),
+    );
+    if (!columns.has('is_last')) {
+      db.exec('ALTER TABLE taxii_objects ADD COLUMN is_last INTEGER NOT NULL DEFAULT 0');
+      db.exec('ALTER TABLE taxii_objects ADD COLUMN is_first INTEGER NOT NULL DEFAULT 0');
+    }
+    db.exec(`UPDATE taxii_objects AS o SET
+      is_last = o.version_key = (SELECT max(o2.version_key) FROM taxii_objects o2 WHERE o2.collection = o.collection AND o2.id = o.id),
+      is_first = o.version_key = (SELECT min(o2.version_key) FROM taxii_objects o2 WHERE o2.collection = o.collection AND o2.id = o.id)`);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
 
 /**
  * A {@link TaxiiStorage} in a SQLite file via better-sqlite3: the embedded default.
@@ -57,7 +89,8 @@ export class SqliteStorage implements TaxiiStorage {
   readonly #now: () => number;
   readonly #statements = new Map<string, Database.Statement>();
   readonly #insert: Database.Statement;
-  readonly #find: Database.Statement;
+  readonly #siblings: Database.Statement;
+  readonly #setFlags: Database.Statement;
   readonly #counter: Database.Statement;
   readonly #setCounter: Database.Statement;
   readonly #add: (collection: string, objects: readonly NewObject[]) => AddResult[];
@@ -74,16 +107,22 @@ export class SqliteStorage implements TaxiiStorage {
       this.#db.pragma('synchronous = NORMAL');
       this.#db.pragma('busy_timeout = 5000');
       this.#db.exec(SCHEMA);
+      migrate(this.#db);
     } catch (error) {
       throw new IntelshareError('STORAGE_ERROR', `Cannot open SQLite database \`${filename}\`.`, {
         cause: error,
       });
     }
     this.#insert = this.#db.prepare(
-      'INSERT INTO taxii_objects (collection, added, id, type, spec_version, version, version_key, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO taxii_objects (collection, added, id, type, spec_version, version, version_key, body, is_last, is_first) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.#find = this.#db.prepare(
-      'SELECT added FROM taxii_objects WHERE collection = ? AND id = ? AND version_key = ?',
+    this.#siblings = this.#db
+      .prepare(
+        'SELECT version_key, added, is_last, is_first FROM taxii_objects WHERE collection = ? AND id = ?',
+      )
+      .raw();
+    this.#setFlags = this.#db.prepare(
+      'UPDATE taxii_objects SET is_last = ?, is_first = ? WHERE collection = ? AND added = ?',
     );
     this.#counter = this.#db.prepare('SELECT last_added FROM taxii_counters WHERE collection = ?');
     this.#setCounter = this.#db.prepare(
@@ -94,12 +133,20 @@ export class SqliteStorage implements TaxiiStorage {
         (this.#counter.get(collection) as { last_added: number } | undefined)?.last_added ?? 0;
       const results: AddResult[] = [];
       for (const o of objects) {
-        const existing = this.#find.get(collection, o.id, o.versionKey) as
-          | { added: number }
-          | undefined;
+        // Every stored version of this id (rows inserted earlier in the batch included).
+        const siblings = this.#siblings.all(collection, o.id) as [string, number, number, number][];
+        const existing = siblings.find(([key]) => key === o.versionKey);
         if (existing) {
-          results.push({ added: existing.added, inserted: false });
+          results.push({ added: existing[1], inserted: false });
           continue;
+        }
+        const isLast = siblings.every(([key]) => key < o.versionKey);
+        const isFirst = siblings.every(([key]) => key > o.versionKey);
+        // The new version takes over a flag: the sibling that held it gives it up.
+        for (const [, added, wasLast, wasFirst] of siblings) {
+          if ((isLast && wasLast) || (isFirst && wasFirst)) {
+            this.#setFlags.run(isLast ? 0 : wasLast, isFirst ? 0 : wasFirst, collection, added);
+          }
         }
         last = nextAdded(last, this.#now());
         this.#insert.run(
@@ -111,6 +158,8 @@ export class SqliteStorage implements TaxiiStorage {
           o.version,
           o.versionKey,
           o.body,
+          isLast ? 1 : 0,
+          isFirst ? 1 : 0,
         );
         results.push({ added: last, inserted: true });
       }
@@ -120,11 +169,12 @@ export class SqliteStorage implements TaxiiStorage {
     this.#add = this.#db.transaction(add).immediate as typeof add;
   }
 
-  #prepare(sql: string): Database.Statement {
+  #prepare(sql: string, raw = false): Database.Statement {
     let stmt = this.#statements.get(sql);
     if (!stmt) {
       if (this.#statements.size > 500) this.#statements.clear();
       stmt = this.#db.prepare(sql);
+      if (raw) stmt.raw();
       this.#statements.set(sql, stmt);
     }
     return stmt;
@@ -140,13 +190,17 @@ export class SqliteStorage implements TaxiiStorage {
       params.push(value);
       return '?';
     };
-    const where = filterSql(query, 'taxii_objects', param);
+    const where = filterSql(query, 'taxii_objects', param, true);
     params.push(query.limit + 1);
+    // Rows as arrays: better-sqlite3 builds an object with named keys per row otherwise,
+    // which costs more than the rest of the page.
     const rows = this.#prepare(
       `SELECT o.added, o.id, o.type, o.spec_version, o.version, o.version_key, o.body FROM taxii_objects o WHERE o.collection = ? AND o.added > ?${where} ORDER BY o.added LIMIT ?`,
-    ).all(...params) as ObjectRow[];
+      true,
+    ).all(...params) as ObjectTuple[];
     const more = rows.length > query.limit;
-    return { objects: rows.slice(0, query.limit).map(rowToStored), more };
+    if (more) rows.pop();
+    return { objects: rows.map(tupleToStored), more };
   }
 
   async deleteObject(
@@ -173,6 +227,14 @@ export class SqliteStorage implements TaxiiStorage {
         .all(...params) as { added: number }[];
       const stmt = this.#db.prepare('DELETE FROM taxii_objects WHERE collection = ? AND added = ?');
       for (const row of doomed) stmt.run(collection, row.added);
+      this.#db
+        .prepare(
+          `UPDATE taxii_objects AS o SET
+            is_last = o.version_key = (SELECT max(o2.version_key) FROM taxii_objects o2 WHERE o2.collection = o.collection AND o2.id = o.id),
+            is_first = o.version_key = (SELECT min(o2.version_key) FROM taxii_objects o2 WHERE o2.collection = o.collection AND o2.id = o.id)
+          WHERE o.collection = ? AND o.id = ?`,
+        )
+        .run(collection, id);
       return doomed.length;
     });
     return del.immediate();

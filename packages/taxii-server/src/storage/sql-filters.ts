@@ -12,11 +12,11 @@ export function versionSql(
   table: string,
   param: (value: unknown) => string,
   flags = false,
+  arrays = false,
 ): string | undefined {
   if (versions.all) return undefined;
-  const spec = specVersions
-    ? ` AND o2.spec_version IN (${specVersions.map((v) => param(v)).join(',')})`
-    : '';
+  const inList = listSql(param, arrays);
+  const spec = specVersions ? ` AND o2.spec_version ${inList(specVersions)}` : '';
   const parts: string[] = [];
   // A correlated scalar subquery, not NOT EXISTS: planners run it per row as one probe of
   // the (collection, id, version_key) index, where an anti-join may pick a full-table hash.
@@ -29,24 +29,42 @@ export function versionSql(
   if (versions.last) parts.push(extreme('max'));
   if (versions.first) parts.push(extreme('min'));
   if (versions.keys.length > 0) {
-    parts.push(`o.version_key IN (${versions.keys.map((k) => param(k)).join(',')})`);
+    parts.push(`o.version_key ${inList(versions.keys)}`);
   }
   return parts.length > 0 ? `(${parts.join(' OR ')})` : 'FALSE';
 }
 
-/** Builds the WHERE clause of a page query (without the collection/after terms). */
+/**
+ * "is one of these values": `IN (?, ?, …)`, or with `arrays` one array parameter
+ * (`= ANY($n::text[])`), so the SQL text does not depend on how many values there are and
+ * a named prepared statement can be reused for every request.
+ */
+function listSql(
+  param: (value: unknown) => string,
+  arrays: boolean,
+): (values: readonly string[]) => string {
+  return arrays
+    ? (values) => `= ANY(${param(values)}::text[])`
+    : (values) => `IN (${values.map((v) => param(v)).join(',')})`;
+}
+
+/**
+ * Builds the WHERE clause of a page query (without the collection/after terms). `flags`:
+ * the table keeps `is_last`/`is_first`; `arrays`: bind lists as one array (Postgres).
+ */
 export function filterSql(
   query: ObjectQuery,
   table: string,
   param: (value: unknown) => string,
   flags = false,
+  arrays = false,
 ): string {
   const where: string[] = [];
-  const list = (values: readonly string[]) => values.map((v) => param(v)).join(',');
-  if (query.ids) where.push(`o.id IN (${list(query.ids)})`);
-  if (query.types) where.push(`o.type IN (${list(query.types)})`);
-  if (query.specVersions) where.push(`o.spec_version IN (${list(query.specVersions)})`);
-  const version = versionSql(query.versions, query.specVersions, table, param, flags);
+  const inList = listSql(param, arrays);
+  if (query.ids) where.push(`o.id ${inList(query.ids)}`);
+  if (query.types) where.push(`o.type ${inList(query.types)}`);
+  if (query.specVersions) where.push(`o.spec_version ${inList(query.specVersions)}`);
+  const version = versionSql(query.versions, query.specVersions, table, param, flags, arrays);
   if (version) where.push(version);
   return where.map((w) => ` AND ${w}`).join('');
 }
