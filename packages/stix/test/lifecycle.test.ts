@@ -92,7 +92,7 @@ describe('factories', () => {
     const org = createIdentity({ name: 'ACME', identity_class: 'organization' });
     const malware = createMalware({ name: 'X', is_family: true, created_by_ref: org.id });
     const rel = createRelationship({
-      relationship_type: 'attributed-to',
+      relationship_type: 'targets',
       source_ref: malware.id,
       target_ref: org.id,
     });

@@ -78,7 +78,7 @@ const relationshipArb = fc
     spec_version: fc.constant('2.1'),
     id: idOf('relationship'),
     times: orderedPair,
-    relationship_type: fc.constantFrom('indicates', 'uses', 'related-to'),
+    relationship_type: fc.constantFrom('indicates', 'derived-from', 'related-to'),
     source_ref: idOf('indicator'),
     target_ref: idOf('malware'),
   })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ValidationContext } from '../validate/context';
+import { describeHashForm, hasHashForm, hashAlgorithmName } from './hash-algorithms';
 import { joinPath } from './issue';
 import {
   bool,
@@ -22,11 +23,13 @@ import {
   str,
   TIMESTAMP_RE,
   timestamp,
+  truncate,
   UUID_RE,
   walkJson,
 } from './props';
 import { compareTimestamps } from './timestamp';
-import { EXTENSION_TYPE_ENUM, HASH_ALGORITHM_OV } from './vocabularies';
+import { languageTag, lowercaseHyphenated } from './value-props';
+import { EXTENSION_TYPE_ENUM } from './vocabularies';
 
 /** STIX 2.1 §2.5: `external-reference`. */
 export const externalReference = nested(
@@ -40,19 +43,62 @@ export const externalReference = nested(
   [
     // STIX 2.1 §2.5: at least one of description, url or external_id.
     atLeastOne(['description', 'url', 'external_id']),
+    externalIdForm,
+    // STIX 2.1 §2.5: `hashes` "SHOULD be provided when the url property is present".
+    (o, ctx, path) => {
+      if (o.url !== undefined && o.hashes === undefined)
+        ctx.warn(
+          'DEPENDENT_PROPERTY',
+          path,
+          'hashes',
+          'An external reference with a `url` should carry `hashes` of its content (STIX 2.1 §2.5).',
+        );
+    },
   ],
 );
 
+// The forms of the OASIS `common/external-reference.json` schema: four-digit years, and a
+// sequence number of four digits or more without a leading zero beyond four digits.
+const CVE_ID = /^CVE-\d{4}-(?:0\d{3}|[1-9]\d{3,})$/;
+const CAPEC_ID = /^CAPEC-\d+$/;
+
+/**
+ * STIX 2.1 §2.5, §4.1, §4.20: a reference whose `source_name` is `cve` MUST give the CVE
+ * id (`CVE-YYYY-NNNN...`) as `external_id`, and one whose `source_name` is `capec` the
+ * CAPEC id (`CAPEC-N`).
+ */
+function externalIdForm(o: Record<string, unknown>, ctx: ValidationContext, path: string): void {
+  const source = o.source_name;
+  if (source !== 'cve' && source !== 'capec') return;
+  const id = o.external_id;
+  const form = source === 'cve' ? CVE_ID : CAPEC_ID;
+  if (id === undefined) {
+    ctx.fail(
+      'MISSING_PROPERTY',
+      path,
+      'external_id',
+      `A \`${source}\` reference needs its identifier in \`external_id\` (STIX 2.1 §2.5).`,
+    );
+  } else if (typeof id === 'string' && (id.length > 64 || !form.test(id))) {
+    ctx.fail(
+      'INVALID_EXTERNAL_ID',
+      path,
+      'external_id',
+      `\`${truncate(id)}\` is not a ${source === 'cve' ? '`CVE-YYYY-NNNN`' : '`CAPEC-N`'} identifier (STIX 2.1 §2.5).`,
+    );
+  }
+}
+
 /** STIX 2.1 §2.8: `kill-chain-phase`. */
 export const killChainPhase = nested({
-  kill_chain_name: req(str()),
-  phase_name: req(str()),
+  kill_chain_name: req(lowercaseHyphenated()),
+  phase_name: req(lowercaseHyphenated()),
 });
 
 /** STIX 2.1 §7.2.3: a granular marking applies a marking (or a language) to selected properties. */
 export const granularMarking = nested(
   {
-    lang: str(),
+    lang: languageTag(),
     marking_ref: ref(['marking-definition']),
     selectors: req(list(str())),
   },
@@ -70,16 +116,6 @@ export const granularMarking = nested(
     },
   ],
 );
-
-const HASH_FORMATS: Record<string, RegExp> = {
-  MD5: /^[a-fA-F0-9]{32}$/,
-  'SHA-1': /^[a-fA-F0-9]{40}$/,
-  'SHA-256': /^[a-fA-F0-9]{64}$/,
-  'SHA-512': /^[a-fA-F0-9]{128}$/,
-  'SHA3-256': /^[a-fA-F0-9]{64}$/,
-  'SHA3-512': /^[a-fA-F0-9]{128}$/,
-};
-const HASH_NAMES = new Set<string>(HASH_ALGORITHM_OV);
 
 /** STIX 2.1 §2.7 `hashes`: algorithm → digest, keys from `hash-algorithm-ov`. */
 export function hashesProp(): Prop<z.ZodRecord<z.ZodString, z.ZodString>, false> {
@@ -104,7 +140,8 @@ export function hashesProp(): Prop<z.ZodRecord<z.ZodString, z.ZodString>, false>
           ctx.fail('INVALID_TYPE', path, name, 'A hash value must be a string.');
           continue;
         }
-        if (!HASH_NAMES.has(name)) {
+        const algorithm = hashAlgorithmName(name);
+        if (algorithm === undefined) {
           // STIX 2.1 §2.7: custom hash names should follow the vocabulary; names up to 250 chars.
           if (name.length > 250)
             ctx.fail('INVALID_PROPERTY_NAME', path, name, 'Hash names are at most 250 characters.');
@@ -115,10 +152,13 @@ export function hashesProp(): Prop<z.ZodRecord<z.ZodString, z.ZodString>, false>
               name,
               `\`${name}\` is not in the \`hash-algorithm-ov\` vocabulary.`,
             );
-        } else {
-          const format = HASH_FORMATS[name];
-          if (format && !format.test(value))
-            ctx.fail('INVALID_VALUE', path, name, `Not a valid ${name} digest.`);
+        } else if (hasHashForm(algorithm, value) === false) {
+          ctx.fail(
+            'INVALID_VALUE',
+            path,
+            name,
+            `Not a valid ${algorithm} digest: expected ${describeHashForm(algorithm)}.`,
+          );
         }
       }
     },
@@ -274,7 +314,7 @@ export function sdoCommon() {
     revoked: bool(),
     labels: list(str()),
     confidence: int(0, 100),
-    lang: str(),
+    lang: languageTag(),
     external_references: list(objectProp(externalReference)),
     object_marking_refs: refs(['marking-definition']),
     granular_markings: list(objectProp(granularMarking)),

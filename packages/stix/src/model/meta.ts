@@ -10,7 +10,26 @@ import {
   timestampOrder,
 } from './common';
 import { defineStixType } from './define-type';
-import { dict, dictOf, enumOf, isPlainObject, list, ref, refs, req, str, timestamp } from './props';
+import { isLanguageTag } from './formats/language-tag';
+import { joinPath } from './issue';
+import {
+  checkPropertyNameForm,
+  dict,
+  dictOf,
+  enumOf,
+  FORBIDDEN_KEYS,
+  isPlainObject,
+  list,
+  type Prop,
+  ref,
+  refs,
+  req,
+  str,
+  TIMESTAMP_RE,
+  timestamp,
+  truncate,
+} from './props';
+import { compareTimestamps } from './timestamp';
 import { EXTENSION_TYPE_ENUM } from './vocabularies';
 
 // STIX 2.1 §7: STIX Meta Objects.
@@ -89,6 +108,14 @@ export const markingDefinitionType = defineStixType(
         );
         return;
       }
+      checkOfficialTlp(o, ctx, path);
+      if (typeof o.definition_type === 'string' && !DEFINITION_TYPES.has(o.definition_type))
+        ctx.warn(
+          'OPEN_VOCAB',
+          path,
+          'definition_type',
+          `\`${truncate(o.definition_type)}\` is not a definition type of STIX 2.1 (\`statement\` or \`tlp\`, §7.2.1); new marking types should use an extension.`,
+        );
       const def = o.definition;
       if (!isPlainObject(def)) return;
       if (o.definition_type === 'tlp') {
@@ -124,6 +151,94 @@ export const markingDefinitionType = defineStixType(
   ],
 );
 
+/** STIX 2.1 §7.2.1.3: the definition types of the specification (others SHOULD NOT be used). */
+const DEFINITION_TYPES: ReadonlySet<string> = new Set(['statement', 'tlp']);
+
+/** The one creation time of the four official TLP 1.0 marking definitions (STIX 2.1 §7.2.1.4). */
+const TLP1_CREATED = '2017-01-20T00:00:00.000Z';
+
+const TLP1_LEVEL_BY_ID: ReadonlyMap<string, string> = new Map(
+  Object.entries(TLP1_MARKING_IDS).map(([level, id]) => [id, level]),
+);
+
+/**
+ * STIX 2.1 §7.2.1.4: the four TLP marking definitions are fixed objects — "the following
+ * standard marking definitions MUST be used to reference or represent TLP" — so an object
+ * that uses one of their ids MUST carry exactly that content (type, spec_version, id,
+ * created, definition_type, name and definition), and nothing else: anything different
+ * would silently redefine TLP for whoever trusts the id.
+ */
+function checkOfficialTlp(o: Record<string, unknown>, ctx: ValidationContext, path: string): void {
+  const level = typeof o.id === 'string' ? TLP1_LEVEL_BY_ID.get(o.id) : undefined;
+  if (level === undefined) return;
+  const expected: Record<string, unknown> = {
+    type: 'marking-definition',
+    spec_version: '2.1',
+    id: o.id,
+    created: TLP1_CREATED,
+    definition_type: 'tlp',
+    name: `TLP:${level.toUpperCase()}`,
+    definition: { tlp: level },
+  };
+  const wrong: string[] = [];
+  for (const key of Object.keys(o)) if (!Object.hasOwn(expected, key)) wrong.push(key);
+  for (const [key, value] of Object.entries(expected)) {
+    const actual = o[key];
+    const same =
+      key === 'definition'
+        ? isPlainObject(actual) &&
+          Object.keys(actual).length === 1 &&
+          actual.tlp === (value as { tlp: string }).tlp
+        : key === 'created'
+          ? typeof actual === 'string' &&
+            TIMESTAMP_RE.test(actual) &&
+            compareTimestamps(actual, TLP1_CREATED) === 0
+          : actual === value;
+    if (!same) wrong.push(key);
+  }
+  if (wrong.length > 0)
+    ctx.fail(
+      'INVALID_TLP',
+      path,
+      null,
+      `\`${o.id}\` is the official TLP:${level.toUpperCase()} marking definition and must carry exactly its official content; ${wrong.map((k) => `\`${k}\``).join(', ')} differ (STIX 2.1 §7.2.1.4).`,
+    );
+}
+
+/**
+ * STIX 2.1 §7.1: the keys of `contents` are RFC 5646 language tags, and each value maps the
+ * names of the translated object's properties (which follow the property-name rules of
+ * §3.1) to their translation.
+ */
+function contentsProp(): Prop<
+  z.ZodRecord<z.ZodString, z.ZodRecord<z.ZodString, z.ZodUnknown>>,
+  false
+> {
+  const base = dictOf(dict());
+  return {
+    ...base,
+    check(v, ctx, p, k) {
+      base.check(v, ctx, p, k);
+      if (!isPlainObject(v)) return;
+      const path = joinPath(p, k);
+      for (const tag of Object.keys(v)) {
+        if (FORBIDDEN_KEYS.has(tag)) continue;
+        if (!isLanguageTag(tag))
+          ctx.fail(
+            'INVALID_LANGUAGE_TAG',
+            path,
+            tag,
+            `\`${truncate(tag)}\` is not an RFC 5646 language tag (STIX 2.1 §7.1).`,
+          );
+        const translations = v[tag];
+        if (!isPlainObject(translations)) continue;
+        for (const name of Object.keys(translations))
+          if (!FORBIDDEN_KEYS.has(name)) checkPropertyNameForm(name, ctx, joinPath(path, tag));
+      }
+    },
+  };
+}
+
 const { lang: _lang, ...languageContentCommon } = sdoCommon();
 
 /** STIX 2.1 §7.1 Language Content. */
@@ -135,7 +250,7 @@ export const languageContentType = defineStixType(
     extensions: extensionsProp(),
     object_ref: req(ref()),
     object_modified: timestamp(),
-    contents: req(dictOf(dict())),
+    contents: req(contentsProp()),
   },
   [timestampOrder('created', 'modified', false)],
 );

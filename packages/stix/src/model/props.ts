@@ -158,6 +158,32 @@ function isPropertyName(name: string): boolean {
   return valid;
 }
 
+/**
+ * STIX 2.1 §3.1 and §11.1: property names MUST be 3-250 characters of a-z, 0-9 and `_`
+ * (an error), and custom ones SHOULD start with a letter (a warning). Returns false when
+ * the name breaks the MUST.
+ */
+export function checkPropertyNameForm(name: string, ctx: ValidationContext, path: string): boolean {
+  if (!isPropertyName(name)) {
+    ctx.fail(
+      'INVALID_PROPERTY_NAME',
+      path,
+      name,
+      'Property names must be 3-250 characters of a-z, 0-9 and `_` (STIX 2.1 §3.1).',
+    );
+    return false;
+  }
+  const first = name.charCodeAt(0);
+  if (first < 97 || first > 122)
+    ctx.warn(
+      'INVALID_PROPERTY_NAME',
+      path,
+      name,
+      'Custom property names should start with a letter a-z (STIX 2.1 §11.1).',
+    );
+  return true;
+}
+
 /** Keys that must never be created from input (prototype pollution). */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
   '__proto__',
@@ -598,13 +624,8 @@ export function unknownProperty(
       name,
       `\`${name}\` is reserved by STIX 2.1 (§3.8) and must not be used.`,
     );
-  } else if (!isPropertyName(name)) {
-    ctx.fail(
-      'INVALID_PROPERTY_NAME',
-      path,
-      name,
-      'Custom property names must be 3-250 characters of a-z, 0-9 and `_`.',
-    );
+  } else if (!checkPropertyNameForm(name, ctx, path)) {
+    // reported
   } else if (!ctx.allowCustom && !(topLevel && ctx.toplevelExtension)) {
     ctx.fail(
       'CUSTOM_PROPERTY',

@@ -25,6 +25,17 @@ import {
   vocab,
 } from './props';
 import * as X from './sco-extensions';
+import {
+  addrSpec,
+  charset,
+  cpe23,
+  ipv4Value,
+  ipv6Value,
+  languageTag,
+  mediaType,
+  registryKey,
+  uri,
+} from './value-props';
 import * as V from './vocabularies';
 
 // STIX 2.1 §6: STIX Cyber-observable Objects, each with its "ID Contributing Properties".
@@ -37,14 +48,16 @@ export const artifactType = defineStixType(
   'sco',
   {
     ...common(),
-    mime_type: str(),
+    mime_type: mediaType(),
     payload_bin: binary(),
-    url: str(),
+    url: uri(),
     hashes: hashesProp(),
     encryption_algorithm: enumOf(V.ENCRYPTION_ALGORITHM_ENUM),
     decryption_key: str(),
   },
   [
+    // STIX 2.1 §6.1: one of `payload_bin` and `url` MUST be provided, and not both.
+    atLeastOne(['payload_bin', 'url']),
     mutuallyExclusive(['payload_bin', 'url']),
     dependsOn('url', 'hashes'),
     dependsOn('decryption_key', 'encryption_algorithm'),
@@ -73,7 +86,7 @@ export const directoryType = defineStixType(
   {
     ...common(),
     path: req(str()),
-    path_enc: str(),
+    path_enc: charset(),
     ctime: timestamp(),
     mtime: timestamp(),
     atime: timestamp(),
@@ -102,7 +115,7 @@ export const emailAddrType = defineStixType(
   'sco',
   {
     ...common(),
-    value: req(str()),
+    value: req(addrSpec()),
     display_name: str(),
     belongs_to_ref: ref(['user-account']),
   },
@@ -152,9 +165,9 @@ export const fileType = defineStixType(
     hashes: hashesProp(),
     size: int(0),
     name: str(),
-    name_enc: str(),
+    name_enc: charset(),
     magic_number_hex: hex(),
-    mime_type: str(),
+    mime_type: mediaType(),
     ctime: timestamp(),
     mtime: timestamp(),
     atime: timestamp(),
@@ -172,7 +185,7 @@ export const ipv4AddrType = defineStixType(
   'sco',
   {
     ...common(),
-    value: req(str()),
+    value: req(ipv4Value()),
     resolves_to_refs: refs(['mac-addr']),
     belongs_to_refs: refs(['autonomous-system']),
   },
@@ -186,7 +199,7 @@ export const ipv6AddrType = defineStixType(
   'sco',
   {
     ...common(),
-    value: req(str()),
+    value: req(ipv6Value()),
     resolves_to_refs: refs(['mac-addr']),
     belongs_to_refs: refs(['autonomous-system']),
   },
@@ -311,9 +324,9 @@ export const softwareType = defineStixType(
   {
     ...common(),
     name: req(str()),
-    cpe: str(),
+    cpe: cpe23(),
     swid: str(),
-    languages: list(str()),
+    languages: list(languageTag()),
     vendor: str(),
     version: str(),
   },
@@ -327,7 +340,7 @@ export const urlType = defineStixType(
   'sco',
   {
     ...common(),
-    value: req(str()),
+    value: req(uri()),
   },
   [],
   { idContributing: ['value'] },
@@ -365,7 +378,7 @@ export const windowsRegistryKeyType = defineStixType(
   'sco',
   {
     ...common(),
-    key: str(),
+    key: registryKey(),
     values: list(objectProp(X.windowsRegistryValue)),
     modified_time: timestamp(),
     creator_user_ref: ref(['user-account']),

@@ -24,6 +24,7 @@ import {
   timestamp,
   vocab,
 } from './props';
+import { countryCode } from './value-props';
 import * as V from './vocabularies';
 
 // STIX 2.1 §4: STIX Domain Objects. Each definition lists the type-specific properties
@@ -186,7 +187,7 @@ export const locationType = defineStixType(
     longitude: num(-180, 180),
     precision: num(0),
     region: vocab('region-ov', V.REGION_OV),
-    country: str(),
+    country: countryCode(),
     administrative_area: str(),
     city: str(),
     street_address: str(),

@@ -1,6 +1,8 @@
+import type { ValidationContext } from '../validate/context';
 import { extensionsProp, sdoCommon, timestampOrder } from './common';
 import { defineStixType } from './define-type';
-import { bool, int, ref, refs, req, str, timestamp } from './props';
+import { bool, identifierTypeLength, int, ref, refs, req, str, timestamp } from './props';
+import { isSuggestedRelationship, suggestedRelationships } from './relationship-suggestions';
 
 // STIX 2.1 §5: STIX Relationship Objects.
 
@@ -69,9 +71,38 @@ export const relationshipType = defineStixType(
           'relationship_type',
           '`relationship_type` must be 3-250 characters of a-z, 0-9 and `-`.',
         );
+      else suggestedRelationshipRule(o, ctx, path);
     },
   ],
 );
+
+/**
+ * STIX 2.1 §5.1, §4 and Appendix B: each SDO lists the relationships it suggests; others
+ * are allowed but less interoperable, so they are a warning that lists the suggestions.
+ */
+function suggestedRelationshipRule(
+  o: Record<string, unknown>,
+  ctx: ValidationContext,
+  path: string,
+): void {
+  const { relationship_type: type, source_ref: source, target_ref: target } = o;
+  if (typeof type !== 'string' || typeof source !== 'string' || typeof target !== 'string') return;
+  const sourceLength = identifierTypeLength(source);
+  const targetLength = identifierTypeLength(target);
+  if (sourceLength < 0 || targetLength < 0) return;
+  const sourceType = source.slice(0, sourceLength);
+  const targetType = target.slice(0, targetLength);
+  if (isSuggestedRelationship(sourceType, type, targetType) !== false) return;
+  const list = suggestedRelationships(sourceType, targetType)
+    .map((name) => `\`${name}\``)
+    .join(', ');
+  ctx.warn(
+    'UNSUGGESTED_RELATIONSHIP',
+    path,
+    'relationship_type',
+    `\`${type}\` is not a relationship STIX 2.1 suggests from \`${sourceType}\` to \`${targetType}\` (§4, Appendix B); suggested: ${list}.`,
+  );
+}
 
 /** STIX 2.1 §5.2 Sighting. */
 export const sightingType = defineStixType(

@@ -27,6 +27,16 @@ export interface ValidateOptions {
   limits?: StixLimits;
 }
 
+const SHAPE_CODES: ReadonlySet<StixIssueCode> = new Set<StixIssueCode>([
+  'INVALID_TYPE',
+  'INVALID_VALUE',
+  'INVALID_SPEC_VERSION',
+  'MISSING_PROPERTY',
+  'INVALID_ID',
+  'ID_TYPE_MISMATCH',
+  'INVALID_TLP',
+]);
+
 /**
  * Mutable state of one validation run. Internal: checkers push issues here; paths are
  * only built when an issue is raised, to keep the hot path allocation-free.
@@ -39,6 +49,11 @@ export class ValidationContext {
   readonly maxStringLength: number;
   /** Errors raised so far (any severity `error`). */
   errors = 0;
+  /**
+   * Issues that say a value has the wrong type or shape: such values are reported without
+   * being walked, so the engine then scans the object for forbidden keys.
+   */
+  shapeIssues = 0;
   /** Set when an object's extensions declare a `toplevel-property-extension`. */
   toplevelExtension = false;
 
@@ -72,6 +87,7 @@ export class ValidationContext {
     message: string,
   ): void {
     if (severity === 'error') this.errors++;
+    if (SHAPE_CODES.has(code)) this.shapeIssues++;
     this.issues.push({
       severity,
       code,

@@ -11,8 +11,10 @@ import {
 } from '../model/props';
 import { STIX_TYPES } from '../model/schemas';
 import { type ValidateOptions, ValidationContext } from './context';
+import { removeForbiddenKeys } from './forbidden-keys';
 import { checkStixPattern } from './pattern';
 import { checkSelectors } from './selectors';
+import { checkUuidVersion } from './uuid-version';
 
 /** Options of {@link validateStixObject}. */
 export type ValidateStixObjectOptions = ValidateOptions;
@@ -64,9 +66,18 @@ export function validateStixObject(
 /** @internal Validates into a shared context; returns false when an error was raised. */
 export function validateInto(o: unknown, ctx: ValidationContext, path: string): boolean {
   const before = ctx.errors;
+  const shapeBefore = ctx.shapeIssues;
+  checkObject(o, ctx, path);
+  // STIX 2.1 leaves no place for these keys; a wrongly-typed value was not walked by the
+  // checkers, so it may still hold one (issue: lenient mode would keep it).
+  if (ctx.shapeIssues !== shapeBefore) removeForbiddenKeys(o, ctx, path);
+  return ctx.errors === before;
+}
+
+function checkObject(o: unknown, ctx: ValidationContext, path: string): void {
   if (!isPlainObject(o)) {
     ctx.fatal('INVALID_TYPE', path, null, 'A STIX object must be a JSON object.');
-    return false;
+    return;
   }
   const type = o.type;
   if (typeof type !== 'string') {
@@ -76,7 +87,7 @@ export function validateInto(o: unknown, ctx: ValidationContext, path: string): 
       'type',
       'Every STIX object needs a string `type`.',
     );
-    return false;
+    return;
   }
   const id = o.id;
   if (typeof id !== 'string') {
@@ -86,10 +97,11 @@ export function validateInto(o: unknown, ctx: ValidationContext, path: string): 
       'id',
       'Every STIX object needs a string `id`.',
     );
-    return false;
+    return;
   }
   // STIX 2.1 §2.9: `type--UUID` with the prefix equal to the object's type.
-  if (!isIdentifier(id)) {
+  const idValid = isIdentifier(id);
+  if (!idValid) {
     ctx.fatal(
       'INVALID_ID',
       path,
@@ -111,6 +123,7 @@ export function validateInto(o: unknown, ctx: ValidationContext, path: string): 
   const extensionTypes =
     o.extensions === undefined ? undefined : declaredExtensionTypes(o.extensions);
   const def = STIX_TYPES.get(type);
+  if (def && idValid) checkUuidVersion(o, id, def.kind, def.idContributing, ctx, path);
   if (def) {
     ctx.toplevelExtension = extensionTypes?.has('toplevel-property-extension') === true;
     def.check(o, ctx, path, '');
@@ -146,7 +159,6 @@ export function validateInto(o: unknown, ctx: ValidationContext, path: string): 
   }
   if (o.granular_markings !== undefined) checkSelectors(o, ctx, path);
   ctx.toplevelExtension = false;
-  return ctx.errors === before;
 }
 
 /**

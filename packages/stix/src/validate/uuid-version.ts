@@ -1,0 +1,41 @@
+import type { StixObjectKind } from '../model/define-type';
+import type { ValidationContext } from './context';
+
+/**
+ * STIX 2.1 §2.9 on the version of the UUID in an identifier:
+ * - "STIX Domain Objects, STIX Relationship Objects, STIX Meta Objects, and STIX Bundle
+ *   Object SHOULD use UUIDv4"; a producer using UUIDv5 there "MUST NOT use a namespace of
+ *   00abedb4-aa42-466c-9c01-fed23315a9b7" — which the id alone cannot reveal, so any other
+ *   version is a warning;
+ * - "STIX Cyber-observable Objects SHOULD use UUIDv5", computed from their ID Contributing
+ *   Properties, and UUIDv4 when none of them is present (§2.9) — so an SCO with a
+ *   contributing property and a non-v5 id is a warning.
+ * `id` has already been checked to be `type--UUID`, so its version digit is in place.
+ */
+export function checkUuidVersion(
+  o: Record<string, unknown>,
+  id: string,
+  kind: StixObjectKind | 'bundle',
+  idContributing: readonly string[] | undefined,
+  ctx: ValidationContext,
+  path: string,
+): void {
+  const version = id.charCodeAt(id.length - 22) - 48;
+  if (kind === 'sco') {
+    if (version === 5 || idContributing === undefined) return;
+    if (!idContributing.some((name) => o[name] !== undefined)) return;
+    ctx.warn(
+      'UUID_VERSION',
+      path,
+      'id',
+      `SCO ids should use a UUIDv5 derived from their ID Contributing Properties (${idContributing.join(', ')}), not a UUIDv${version} (STIX 2.1 §2.9).`,
+    );
+  } else if (version !== 4) {
+    ctx.warn(
+      'UUID_VERSION',
+      path,
+      'id',
+      `${kind === 'bundle' ? 'Bundle' : 'SDO, SRO and meta object'} ids should use a UUIDv4, not a UUIDv${version} (STIX 2.1 §2.9).`,
+    );
+  }
+}
