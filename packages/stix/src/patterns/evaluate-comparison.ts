@@ -2,6 +2,7 @@ import type { RE2JS } from 're2js';
 import type { ComparisonTest, ExistsTest, PatternLiteral } from './ast';
 import { type IpNetwork, isSubnetOf, parseIpNetwork } from './cidr';
 import { compileLike } from './like';
+import { nfc } from './nfc';
 import { type JsonObject, type ReferenceResolver, resolvePath } from './object-path';
 import { PatternError } from './pattern-error';
 import { compileRegex } from './regex';
@@ -38,13 +39,41 @@ export function timestampMs(text: unknown): number {
 type Comparable = string | number | boolean;
 
 /**
- * Turns an observed value into something comparable with the literal, or undefined when
- * the types do not fit (a type mismatch makes the comparison false, never an error).
+ * How a property holds bytes: `bin` for base64 (`*_bin`), `hex` for hexadecimal
+ * (`*_hex`), undefined for a property that is not binary. STIX 2.1 names every binary
+ * property with the `_bin` suffix and every hex property with `_hex` (§2.4, §2.7), and
+ * custom binary properties follow the same rule.
  */
-function comparableValue(lit: PatternLiteral, value: unknown): Comparable | undefined {
+export type BinaryEncoding = 'bin' | 'hex' | undefined;
+
+/** The binary encoding of the property a path ends at. */
+export function binaryEncoding(node: ComparisonTest | ExistsTest): BinaryEncoding {
+  const name = lastPropertyName(node);
+  if (name.endsWith('_bin')) return 'bin';
+  if (name.endsWith('_hex')) return 'hex';
+  return undefined;
+}
+
+/** An observed binary value as a string of bytes (one char per byte), or undefined. */
+function observedBytes(value: unknown, encoding: BinaryEncoding): string | undefined {
+  if (typeof value !== 'string' || encoding === undefined) return undefined;
+  return encoding === 'bin' ? decodeBase64Latin1(value) : decodeHexLatin1(value);
+}
+
+/**
+ * Turns an observed value into something comparable with the literal, or undefined when
+ * it is of another type than the literal (STIX 2.1 §9.5: values of different types are
+ * not equal, and not ordered). Strings compare in NFC; `h''` and `b''` literals compare
+ * as bytes with binary properties only.
+ */
+function comparableValue(
+  lit: PatternLiteral,
+  value: unknown,
+  encoding: BinaryEncoding,
+): Comparable | undefined {
   switch (lit.kind) {
     case 'string':
-      return typeof value === 'string' ? value : undefined;
+      return typeof value === 'string' ? nfc(value) : undefined;
     case 'int':
     case 'float':
       return typeof value === 'number' ? value : undefined;
@@ -55,20 +84,22 @@ function comparableValue(lit: PatternLiteral, value: unknown): Comparable | unde
       return Number.isNaN(ms) ? undefined : ms;
     }
     case 'hex':
-      return typeof value === 'string' ? value.toLowerCase() : undefined;
     case 'binary':
-      return typeof value === 'string' ? decodeBase64Latin1(value) : undefined;
+      return observedBytes(value, encoding);
   }
 }
 
-function comparableLiteral(lit: PatternLiteral): Comparable {
+/** The literal in comparable form, or undefined when it can equal nothing. */
+function comparableLiteral(lit: PatternLiteral): Comparable | undefined {
   switch (lit.kind) {
+    case 'string':
+      return nfc(lit.value);
     case 'timestamp':
       return Date.parse(lit.value);
     case 'hex':
-      return lit.value.toLowerCase();
+      return decodeHexLatin1(lit.value);
     case 'binary':
-      return decodeBase64Latin1(lit.value) ?? '';
+      return decodeBase64Latin1(lit.value);
     default:
       return lit.value;
   }
@@ -92,7 +123,7 @@ function ordered(op: string, a: Comparable, b: Comparable): boolean {
 }
 
 /** The last property name of a path: decides binary (`*_bin`) and hex (`*_hex`) handling. */
-function lastPropertyName(node: ComparisonTest): string {
+function lastPropertyName(node: ComparisonTest | ExistsTest): string {
   for (let i = node.path.steps.length - 1; i >= 0; i--) {
     const s = node.path.steps[i]!;
     if (s.kind === 'property') return s.name;
@@ -107,6 +138,7 @@ function lastPropertyName(node: ComparisonTest): string {
 export function prepareTest(node: ComparisonTest | ExistsTest): PreparedTest {
   if (node.kind === 'exists') return { node, test: () => true };
   const op = node.operator;
+  const encoding = binaryEncoding(node);
   if (op === 'IN') {
     const items = (node.value as PatternLiteral[]).map((lit) => ({
       lit,
@@ -114,31 +146,30 @@ export function prepareTest(node: ComparisonTest | ExistsTest): PreparedTest {
     }));
     return {
       node,
-      test: (value) => items.some(({ lit, value: want }) => comparableValue(lit, value) === want),
+      test: (value) =>
+        items.some(
+          ({ lit, value: want }) =>
+            want !== undefined && comparableValue(lit, value, encoding) === want,
+        ),
     };
   }
   const lit = node.value as PatternLiteral;
   const text = lit.kind === 'string' ? lit.value : '';
   switch (op) {
-    case 'LIKE': {
-      const like = compileLike(text);
-      return { node, test: (value) => typeof value === 'string' && like(value) };
-    }
+    case 'LIKE':
     case 'MATCHES': {
-      const re: RE2JS = compileRegex(text, lit.loc);
-      const prop = lastPropertyName(node);
-      // STIX 2.1 §9.5: for binary properties the regex applies to the decoded bytes.
-      const decode = prop.endsWith('_bin')
-        ? decodeBase64Latin1
-        : prop.endsWith('_hex')
-          ? decodeHexLatin1
-          : (v: string) => v;
+      // STIX 2.1 §9.5: on a binary property the pattern applies to the decoded bytes;
+      // on text, both sides are compared in NFC.
+      const matches =
+        op === 'LIKE'
+          ? compileLike(encoding ? text : nfc(text))
+          : regexTest(compileRegex(encoding ? text : nfc(text), lit.loc));
       return {
         node,
         test: (value) => {
           if (typeof value !== 'string') return false;
-          const subject = decode(value);
-          return subject !== undefined && re.test(subject);
+          const subject = encoding ? observedBytes(value, encoding) : nfc(value);
+          return subject !== undefined && matches(subject);
         },
       };
     }
@@ -167,12 +198,19 @@ export function prepareTest(node: ComparisonTest | ExistsTest): PreparedTest {
       return {
         node,
         test: (value) => {
-          const got = comparableValue(lit, value);
-          return got !== undefined && ordered(op, got, want);
+          const got = comparableValue(lit, value, encoding);
+          // §9.5: values of different types are unequal, so `!=` holds and the other
+          // operators do not.
+          if (got === undefined || want === undefined) return op === '!=';
+          return ordered(op, got, want);
         },
       };
     }
   }
+}
+
+function regexTest(re: RE2JS): (subject: string) => boolean {
+  return (subject) => re.test(subject);
 }
 
 /**

@@ -1,6 +1,8 @@
 import { RE2Set } from 're2js';
-import type { ComparisonExpression, ObservationExpression, PatternLiteral } from './ast';
+import type { ComparisonExpression, PatternLiteral } from './ast';
+import { comparisonOperands, comparisonTests, observationLeaves } from './chains';
 import { bitAt, type IpNetwork, parseIpNetwork } from './cidr';
+import { binaryEncoding } from './evaluate-comparison';
 import { ExactTable } from './exact-table';
 import { Ipv4PrefixTable } from './ipv4-prefix-table';
 import {
@@ -9,6 +11,7 @@ import {
   type PreparedObservation,
   prepareObservation,
 } from './matcher';
+import { nfc } from './nfc';
 import type { JsonObject } from './object-path';
 import { parsePattern } from './parser';
 import { isPatternError } from './pattern-error';
@@ -55,13 +58,35 @@ export interface IndexMatchOptions {
   correlation?: Correlation;
 }
 
-/** Buffers of recent observations per multi-observation indicator. */
+/**
+ * Buffers of recent observations per multi-observation indicator, with the bounds that
+ * keep one indicator from slowing the others down.
+ */
 export interface Correlation {
   /** Most observations kept per indicator (oldest dropped first). */
   readonly maxPerIndicator: number;
+  /**
+   * Most evaluation steps one indicator may spend on one observation (an observation
+   * tested, a pair of bindings combined or a binding kept is one step). An indicator
+   * that runs out stops there: it fires only if a binding was found within its budget.
+   */
+  readonly maxWorkPerObservation: number;
+  /** Most partial bindings kept per sub-expression while correlating. */
+  readonly maxBindings: number;
+  /** Ids of indicators that ran out of their budget at least once, for monitoring. */
+  readonly overBudget: Set<string>;
+  /** Correlated evaluations run and the steps they took, in total. */
+  readonly stats: { evaluations: number; work: number };
   /** @internal */
   readonly buffers: Map<CompiledIndicator, PreparedObservation[]>;
 }
+
+/** Default {@link Correlation.maxWorkPerObservation}. */
+const CORRELATION_WORK = 4096;
+/** Default {@link Correlation.maxBindings}. */
+const CORRELATION_BINDINGS = 64;
+/** Budget of a multi-observation pattern evaluated on one observation alone. */
+const SINGLE_OBSERVATION_WORK = 100_000;
 
 interface Trie {
   children: Map<number, Trie> | undefined;
@@ -136,6 +161,8 @@ const NO_OPTIONS: IndexMatchOptions = Object.freeze({});
 
 function simpleSteps(e: ComparisonExpression): string[] | undefined {
   if (e.kind === 'comparison-op') return undefined;
+  // Binary properties compare as bytes, so they are verified one by one.
+  if (binaryEncoding(e) !== undefined) return undefined;
   const steps: string[] = [];
   for (const s of e.path.steps) {
     if (s.kind !== 'property' || UNSAFE_KEYS.has(s.name)) return undefined;
@@ -147,10 +174,9 @@ function simpleSteps(e: ComparisonExpression): string[] | undefined {
 }
 
 function exactValue(lit: PatternLiteral): string | number | boolean | undefined {
-  return lit.kind === 'string' ||
-    lit.kind === 'int' ||
-    lit.kind === 'float' ||
-    lit.kind === 'boolean'
+  // Strings are indexed in NFC, as the matcher compares them (STIX 2.1 §9.5).
+  if (lit.kind === 'string') return nfc(lit.value);
+  return lit.kind === 'int' || lit.kind === 'float' || lit.kind === 'boolean'
     ? lit.value
     : undefined;
 }
@@ -161,19 +187,22 @@ function exactValue(lit: PatternLiteral): string | number | boolean | undefined 
  */
 function anchorsOf(e: ComparisonExpression): { anchors: Anchor[]; exact: boolean } | undefined {
   if (e.kind === 'comparison-op') {
-    const left = anchorsOf(e.left);
-    const right = anchorsOf(e.right);
+    // A chain is read as a list of operands, so its length costs no stack.
+    const operands = comparisonOperands(e).map(anchorsOf);
     if (e.operator === 'OR') {
-      if (!left || !right) return undefined;
-      return { anchors: [...left.anchors, ...right.anchors], exact: left.exact && right.exact };
+      const anchors: Anchor[] = [];
+      let exact = true;
+      for (const found of operands) {
+        if (!found) return undefined;
+        for (const anchor of found.anchors) anchors.push(anchor);
+        exact &&= found.exact;
+      }
+      return { anchors, exact };
     }
-    const pick = !left
-      ? right
-      : !right
-        ? left
-        : left.anchors.length <= right.anchors.length
-          ? left
-          : right;
+    let pick: { anchors: Anchor[]; exact: boolean } | undefined;
+    for (const found of operands) {
+      if (found && (!pick || found.anchors.length < pick.anchors.length)) pick = found;
+    }
     return pick ? { anchors: pick.anchors, exact: false } : undefined;
   }
   if (e.kind === 'exists' || e.negated) return undefined;
@@ -192,10 +221,11 @@ function anchorsOf(e: ComparisonExpression): { anchors: Anchor[]; exact: boolean
   }
   const lit = e.value as PatternLiteral;
   if (lit.kind !== 'string') return undefined;
-  if (e.operator === 'LIKE' && !lit.value.includes('_')) {
-    const parts = lit.value.split('%');
+  const text = nfc(lit.value);
+  if (e.operator === 'LIKE' && !text.includes('_')) {
+    const parts = text.split('%');
     if (parts.length === 1)
-      return { anchors: [{ kind: 'eq', type, steps, value: lit.value }], exact: true };
+      return { anchors: [{ kind: 'eq', type, steps, value: text }], exact: true };
     if (parts.length === 2 && parts[1] === '') {
       return { anchors: [{ kind: 'prefix', type, steps, value: parts[0]! }], exact: true };
     }
@@ -205,11 +235,8 @@ function anchorsOf(e: ComparisonExpression): { anchors: Anchor[]; exact: boolean
     return undefined;
   }
   if (e.operator === 'MATCHES') {
-    const last = steps[steps.length - 1] ?? '';
-    // Binary properties are matched on decoded bytes, so they are verified one by one.
-    if (last.endsWith('_bin') || last.endsWith('_hex')) return undefined;
     // The set only pre-filters; a hit is verified with the compiled pattern.
-    return { anchors: [{ kind: 'regex', type, steps, source: lit.value }], exact: false };
+    return { anchors: [{ kind: 'regex', type, steps, source: text }], exact: false };
   }
   if (e.operator === 'ISSUBSET') {
     const net = parseIpNetwork(lit.value);
@@ -231,32 +258,13 @@ function triggersOf(ast: ReturnType<typeof parsePattern>): {
   const single = ast.expression.kind === 'observation';
   const triggers: Trigger[] = [];
   let direct = false;
-  for (const comparison of leaves(ast.expression, [])) {
+  for (const comparison of observationLeaves(ast.expression)) {
     const found = anchorsOf(comparison);
-    triggers.push({ anchors: found?.anchors, types: typesOf(comparison, new Set()) });
+    const types = new Set(comparisonTests(comparison).map((test) => test.path.objectType));
+    triggers.push({ anchors: found?.anchors, types });
     if (single && found?.exact) direct = true;
   }
   return { triggers, direct };
-}
-
-function typesOf(e: ComparisonExpression, out: Set<string>): Set<string> {
-  if (e.kind === 'comparison-op') {
-    typesOf(e.left, out);
-    typesOf(e.right, out);
-  } else {
-    out.add(e.path.objectType);
-  }
-  return out;
-}
-
-function leaves(e: ObservationExpression, out: ComparisonExpression[]): ComparisonExpression[] {
-  if (e.kind === 'observation') out.push(e.comparison);
-  else if (e.kind === 'qualified') leaves(e.expression, out);
-  else {
-    leaves(e.left, out);
-    leaves(e.right, out);
-  }
-  return out;
 }
 
 function time(text: unknown, fallback: number): number {
@@ -408,8 +416,21 @@ export class IndicatorIndex {
    * @param options - `maxPerIndicator`: observations kept per indicator (default 256).
    * @returns Fresh state.
    */
-  createCorrelation(options: { maxPerIndicator?: number } = {}): Correlation {
-    return { maxPerIndicator: options.maxPerIndicator ?? 256, buffers: new Map() };
+  createCorrelation(
+    options: {
+      maxPerIndicator?: number;
+      maxWorkPerObservation?: number;
+      maxBindings?: number;
+    } = {},
+  ): Correlation {
+    return {
+      maxPerIndicator: options.maxPerIndicator ?? 256,
+      maxWorkPerObservation: options.maxWorkPerObservation ?? CORRELATION_WORK,
+      maxBindings: options.maxBindings ?? CORRELATION_BINDINGS,
+      overBudget: new Set(),
+      stats: { evaluations: 0, work: 0 },
+      buffers: new Map(),
+    };
   }
 
   private addOne(indicator: IndicatorLike): string | undefined {
@@ -688,8 +709,10 @@ export class IndicatorIndex {
     for (let i = 0; i < fallback.length; i++) run.consider(fallback[i]!);
   }
 
-  private probe(pi: PathIndex, value: unknown, run: MatchRun): void {
-    const kind = typeof value;
+  private probe(pi: PathIndex, observed: unknown, run: MatchRun): void {
+    const kind = typeof observed;
+    // Strings are looked up in NFC, the form literals are indexed in (STIX 2.1 §9.5).
+    const value = kind === 'string' ? nfc(observed as string) : observed;
     if (pi.eq.size > 0 && (kind === 'string' || kind === 'number' || kind === 'boolean')) {
       const bucket = pi.eq.get(value as string | number | boolean);
       if (bucket !== undefined) {
@@ -858,12 +881,25 @@ class MatchRun {
           }
           buffer.push(this.prepared);
           if (buffer.length > correlation.maxPerIndicator) buffer.shift();
-          const result = compiled.matchPrepared(buffer);
+          // Each indicator's cost per observation is bounded, so one hostile pattern
+          // (say ten AND-ed observation expressions) cannot stall the stream.
+          const { result, work, exhausted } = compiled.evaluate(
+            buffer,
+            correlation.maxBindings,
+            correlation.maxWorkPerObservation,
+          );
+          correlation.stats.evaluations++;
+          correlation.stats.work += work;
+          if (exhausted) correlation.overBudget.add(ind.id);
           if (result.matched) this.push(ind, result.evidence);
         } else if (!ind.multi) {
           if (compiled.matchesSingle(this.prepared)) this.push(ind, [this.prepared.ref]);
         } else {
-          const result = compiled.matchPrepared([this.prepared]);
+          const { result } = compiled.evaluate(
+            [this.prepared],
+            CORRELATION_BINDINGS,
+            SINGLE_OBSERVATION_WORK,
+          );
           if (result.matched) this.push(ind, [this.prepared.ref]);
         }
       }

@@ -189,7 +189,8 @@ export class Lexer {
         this.pos++;
         return this.tok('star', start, line, column, '*');
       case Ch.Eq:
-        this.pos++;
+        // STIX 2.1 Part 5 grammar (EQ : '=' | '=='): `==` is the same equality operator.
+        this.pos += src.charCodeAt(start + 1) === Ch.Eq ? 2 : 1;
         return this.tok('op', start, line, column, '=');
       case Ch.Bang:
         if (src.charCodeAt(start + 1) === Ch.Eq) {

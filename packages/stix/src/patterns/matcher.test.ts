@@ -214,12 +214,27 @@ describe('observation operators and qualifiers', () => {
     );
   });
 
-  it('WITHIN uses first_observed..last_observed of spanning observed-data', () => {
+  it('WITHIN: one instant from each first_observed..last_observed interval (STIX 2.1 §9.6)', () => {
+    // A spanning observed-data fits any window: it happened at some instant inside it.
     const long = obs('2026-01-01T00:00:00Z', [{ type: 'x-q', v: 1 }], {
       last_observed: '2026-01-01T00:10:00Z',
     });
-    expect(matchPattern('[x-q:v = 1] WITHIN 600 SECONDS', [long]).matched).toBe(true);
-    expect(matchPattern('[x-q:v = 1] WITHIN 599 SECONDS', [long]).matched).toBe(false);
+    expect(matchPattern('[x-q:v = 1] WITHIN 1 SECONDS', [long]).matched).toBe(true);
+    // [00:00, 00:01] and [00:10, 00:11]: the closest instants are 00:01 and 00:10.
+    const a = obs('2026-01-01T00:00:00Z', [{ type: 'x-q', v: 1 }], {
+      last_observed: '2026-01-01T00:01:00Z',
+    });
+    const b2 = obs('2026-01-01T00:10:00Z', [{ type: 'x-q', v: 2 }], {
+      last_observed: '2026-01-01T00:11:00Z',
+    });
+    const both = '([x-q:v = 1] AND [x-q:v = 2]) WITHIN';
+    expect(matchPattern(`${both} 540 SECONDS`, [a, b2]).matched).toBe(true);
+    expect(matchPattern(`${both} 539 SECONDS`, [a, b2]).matched).toBe(false);
+    // Overlapping intervals fit any window.
+    const c = obs('2026-01-01T00:00:30Z', [{ type: 'x-q', v: 2 }], {
+      last_observed: '2026-01-01T00:20:00Z',
+    });
+    expect(matchPattern(`${both} 1 SECONDS`, [a, c]).matched).toBe(true);
   });
 
   it('START is inclusive and STOP exclusive', () => {

@@ -1,8 +1,10 @@
 import { IntelshareError } from '../errors/intelshare-error';
-import type { ComparisonExpression, ObservationExpression, Pattern } from './ast';
+import type { ComparisonExpression, ObservationExpression, Pattern, Qualifier } from './ast';
+import { comparisonOperands, observationOperands } from './chains';
 import { evaluateTest, type PreparedTest, prepareTest, timestampMs } from './evaluate-comparison';
 import type { JsonObject, ReferenceResolver } from './object-path';
 import { type ParsePatternOptions, parsePattern } from './parser';
+import { PatternError } from './pattern-error';
 
 /** The shape of an observed-data object the matcher reads (STIX 2.1 §4.14). */
 export interface ObservedDataLike {
@@ -23,6 +25,13 @@ export interface MatchPatternOptions {
   scos?: Iterable<JsonObject> | ReadonlyMap<string, JsonObject>;
   /** Most candidate bindings kept per sub-expression. Default 10,000. */
   maxBindings?: number;
+  /**
+   * Most evaluation steps (an observation tested against an observation expression, a
+   * pair of bindings combined, a binding kept) before matching stops with
+   * `truncated: true`. Default 1,000,000, so a pattern of thousands of observation
+   * expressions cannot make one call run for minutes.
+   */
+  maxWork?: number;
 }
 
 /** The outcome of matching a pattern against observed data. */
@@ -33,7 +42,7 @@ export interface PatternMatchResult {
   evidence: string[];
   /** Every binding found (each a list of observed-data ids), up to `maxBindings`. */
   bindings: string[][];
-  /** True when a binding limit was hit, so more bindings may exist. */
+  /** True when the binding or work limit was hit, so more bindings may exist. */
   truncated: boolean;
 }
 
@@ -49,8 +58,14 @@ export interface PreparedObservation {
 
 interface Binding {
   members: number[];
+  /** Earliest first_observed of the members. */
   first: number;
+  /** Latest last_observed of the members. */
   last: number;
+  /** Latest first_observed of the members (for WITHIN). */
+  latestFirst: number;
+  /** Earliest last_observed of the members (for WITHIN). */
+  earliestLast: number;
   count: number;
 }
 
@@ -137,6 +152,59 @@ export function prepareObservation(
   };
 }
 
+/** A comparison expression compiled for evaluation: chains flattened, tests prepared. */
+type CompiledComparison =
+  | { kind: 'test'; type: string; prepared: PreparedTest }
+  | { kind: 'AND' | 'OR'; operands: CompiledComparison[] };
+
+/** An observation expression compiled for evaluation: chains flattened. */
+type CompiledObservation =
+  | { kind: 'observation'; comparison: CompiledComparison }
+  | { kind: 'AND' | 'OR' | 'FOLLOWEDBY'; operands: CompiledObservation[] }
+  | { kind: 'qualified'; inner: CompiledObservation; qualifier: Qualifier };
+
+/** Limits and counters of one evaluation. */
+interface EvaluationState {
+  truncated: boolean;
+  /** Most bindings kept per sub-expression. */
+  max: number;
+  /** Steps spent so far: one per observation tested, per pair combined, per binding kept. */
+  work: number;
+  /** Most steps one evaluation may spend. */
+  maxWork: number;
+}
+
+/** Spends `n` steps; false once the budget is gone (the evaluation then winds down). */
+function spend(state: EvaluationState, n = 1): boolean {
+  state.work += n;
+  if (state.work > state.maxWork) {
+    state.truncated = true;
+    return false;
+  }
+  return true;
+}
+
+/** The outcome of one budgeted evaluation, for the indicator index. */
+export interface BudgetedMatch {
+  result: PatternMatchResult;
+  /** Steps spent. */
+  work: number;
+  /** Whether the step budget ran out (the result may then miss bindings). */
+  exhausted: boolean;
+}
+
+function rethrowOverflow(error: unknown): never {
+  // Only a hand-built tree deeper than any the parser returns gets here.
+  if (error instanceof RangeError) {
+    throw new PatternError('LIMIT_EXCEEDED', 'Pattern tree is nested too deeply', {
+      offset: 0,
+      line: 1,
+      column: 1,
+    });
+  }
+  throw error;
+}
+
 /**
  * A pattern compiled once (regexes, LIKE, CIDR prepared) to match many times; made by
  * {@link compilePattern}.
@@ -152,37 +220,63 @@ export function prepareObservation(
 export class CompiledPattern {
   /** The parsed pattern. */
   readonly ast: Pattern;
-  private readonly tests = new Map<ComparisonExpression, PreparedTest>();
+  private readonly root: CompiledObservation;
+  private readonly comparisons = new Map<ComparisonExpression, CompiledComparison>();
 
   /** Use {@link compilePattern}. */
   constructor(ast: Pattern) {
     this.ast = ast;
-    this.prepareAll(ast.expression);
-  }
-
-  private prepareAll(e: ObservationExpression): void {
-    if (e.kind === 'observation') this.prepareComparison(e.comparison);
-    else if (e.kind === 'qualified') this.prepareAll(e.expression);
-    else {
-      this.prepareAll(e.left);
-      this.prepareAll(e.right);
+    try {
+      this.root = this.compileObservation(ast.expression);
+    } catch (error) {
+      rethrowOverflow(error);
     }
   }
 
-  private prepareComparison(c: ComparisonExpression): void {
+  // Recursion here follows nesting only (brackets, parentheses, qualifiers), which the
+  // parser bounds; chains of one operator become one list of operands.
+  private compileObservation(e: ObservationExpression): CompiledObservation {
+    switch (e.kind) {
+      case 'observation': {
+        const comparison = this.compileComparison(e.comparison);
+        this.comparisons.set(e.comparison, comparison);
+        return { kind: 'observation', comparison };
+      }
+      case 'qualified':
+        return {
+          kind: 'qualified',
+          inner: this.compileObservation(e.expression),
+          qualifier: e.qualifier,
+        };
+      case 'observation-op':
+        return {
+          kind: e.operator,
+          operands: observationOperands(e).map((o) => this.compileObservation(o)),
+        };
+      default:
+        throw new PatternError(
+          'PATTERN_SYNTAX',
+          `Unknown observation expression kind \`${String((e as { kind?: unknown }).kind)}\``,
+          { offset: 0, line: 1, column: 1 },
+        );
+    }
+  }
+
+  private compileComparison(c: ComparisonExpression): CompiledComparison {
     if (c.kind === 'comparison-op') {
-      this.prepareComparison(c.left);
-      this.prepareComparison(c.right);
-    } else {
-      this.tests.set(c, prepareTest(c));
+      return {
+        kind: c.operator,
+        operands: comparisonOperands(c).map((o) => this.compileComparison(o)),
+      };
     }
+    return { kind: 'test', type: c.path.objectType, prepared: prepareTest(c) };
   }
 
   /**
    * Matches the pattern against a set of observed-data objects.
    *
    * @param observations - Observed-data objects (`objects` embedded or `object_refs`).
-   * @param options - SCOs for `object_refs`, binding limit.
+   * @param options - SCOs for `object_refs`, binding and work limits.
    * @returns Whether it matched, and the observed-data ids that are the evidence.
    */
   match(
@@ -191,7 +285,8 @@ export class CompiledPattern {
   ): PatternMatchResult {
     const scos = toScoMap(options.scos);
     const prepared = observations.map((o, i) => prepareObservation(o, i, scos));
-    return this.matchPrepared(prepared, options.maxBindings ?? 10_000);
+    return this.evaluate(prepared, options.maxBindings ?? 10_000, options.maxWork ?? 1_000_000)
+      .result;
   }
 
   /** Matches already prepared observations (used by the indicator index). */
@@ -199,14 +294,34 @@ export class CompiledPattern {
     observations: readonly PreparedObservation[],
     maxBindings = 10_000,
   ): PatternMatchResult {
-    const state = { truncated: false, max: maxBindings };
-    const bindings = this.bindings(this.ast.expression, observations, state);
-    return {
+    return this.evaluate(observations, maxBindings, 1_000_000).result;
+  }
+
+  /**
+   * Matches prepared observations within a step budget and says what it spent; the
+   * indicator index bounds each indicator's cost per observation with it.
+   *
+   * @internal
+   */
+  evaluate(
+    observations: readonly PreparedObservation[],
+    maxBindings: number,
+    maxWork: number,
+  ): BudgetedMatch {
+    const state: EvaluationState = { truncated: false, max: maxBindings, work: 0, maxWork };
+    let bindings: Binding[];
+    try {
+      bindings = this.bindings(this.root, observations, state);
+    } catch (error) {
+      rethrowOverflow(error);
+    }
+    const result: PatternMatchResult = {
       matched: bindings.length > 0,
       evidence: bindings.length > 0 ? bindings[0]!.members.map((i) => observations[i]!.ref) : [],
       bindings: bindings.map((b) => b.members.map((i) => observations[i]!.ref)),
       truncated: state.truncated,
     };
+    return { result, work: state.work, exhausted: state.work > state.maxWork };
   }
 
   /**
@@ -214,77 +329,40 @@ export class CompiledPattern {
    * observation, without the binding machinery; the indicator index uses it on its hot path.
    */
   matchesSingle(obs: PreparedObservation): boolean {
-    const e = this.ast.expression;
-    return e.kind === 'observation' && this.evalComparison(e.comparison, obs) !== undefined;
-  }
-
-  /** Tells whether the comparison expression holds for one observation. */
-  matchesObservation(e: ComparisonExpression, obs: PreparedObservation): boolean {
-    return this.evalComparison(e, obs) !== undefined;
+    const root = this.root;
+    return root.kind === 'observation' && evalComparison(root.comparison, obs) !== undefined;
   }
 
   /**
-   * The root objects that satisfy a comparison expression in one observation, or
-   * undefined when it does not hold. AND of tests on the same object type must be
-   * satisfied by the same object (STIX 2.1 §9.4: paths in one observation expression
-   * refer to one object of that type).
+   * Tells whether one observation expression's comparison holds for one observation.
+   *
+   * @internal
    */
-  private evalComparison(
-    e: ComparisonExpression,
-    obs: PreparedObservation,
-  ): JsonObject[] | undefined {
-    if (e.kind !== 'comparison-op') {
-      const prepared = this.tests.get(e)!;
-      const type = e.path.objectType;
-      let hits: JsonObject[] | undefined;
-      for (const root of obs.roots) {
-        if (root.type === type && evaluateTest(prepared, root, obs.resolve)) {
-          if (hits) hits.push(root);
-          else hits = [root];
-        }
-      }
-      return hits;
-    }
-    const left = this.evalComparison(e.left, obs);
-    if (e.operator === 'AND') {
-      if (!left) return undefined;
-      const right = this.evalComparison(e.right, obs);
-      if (!right) return undefined;
-      const leftTypes = new Set(left.map((o) => o.type));
-      const rightTypes = new Set(right.map((o) => o.type));
-      const rightSet = new Set(right);
-      const out: JsonObject[] = [];
-      const satisfied = new Set<unknown>();
-      for (const o of left) {
-        if (!rightTypes.has(o.type)) out.push(o);
-        else if (rightSet.has(o)) {
-          out.push(o);
-          satisfied.add(o.type);
-        }
-      }
-      for (const o of right) if (!leftTypes.has(o.type)) out.push(o);
-      for (const t of leftTypes) if (rightTypes.has(t) && !satisfied.has(t)) return undefined;
-      return out.length > 0 ? out : undefined;
-    }
-    const right = this.evalComparison(e.right, obs);
-    if (!left) return right;
-    if (!right) return left;
-    const leftSet = new Set(left);
-    return [...left, ...right.filter((o) => !leftSet.has(o))];
+  matchesObservation(e: ComparisonExpression, obs: PreparedObservation): boolean {
+    const compiled = this.comparisons.get(e) ?? this.compileComparison(e);
+    return evalComparison(compiled, obs) !== undefined;
   }
 
   private bindings(
-    e: ObservationExpression,
+    e: CompiledObservation,
     obs: readonly PreparedObservation[],
-    state: { truncated: boolean; max: number },
+    state: EvaluationState,
   ): Binding[] {
     switch (e.kind) {
       case 'observation': {
         const out: Binding[] = [];
         for (let i = 0; i < obs.length; i++) {
+          if (!spend(state)) break;
           const o = obs[i]!;
-          if (this.matchesObservation(e.comparison, o)) {
-            out.push({ members: [i], first: o.first, last: o.last, count: o.count });
+          if (evalComparison(e.comparison, o) !== undefined) {
+            out.push({
+              members: [i],
+              first: o.first,
+              last: o.last,
+              latestFirst: o.first,
+              earliestLast: o.last,
+              count: o.count,
+            });
             if (out.length >= state.max) {
               state.truncated = true;
               break;
@@ -293,50 +371,37 @@ export class CompiledPattern {
         }
         return out;
       }
-      case 'observation-op': {
-        const left = this.bindings(e.left, obs, state);
-        if (e.operator === 'OR') {
-          const right = this.bindings(e.right, obs, state);
-          return dedupe([...left, ...right], state);
+      case 'OR': {
+        const all: Binding[] = [];
+        for (const operand of e.operands) {
+          if (state.work > state.maxWork) break;
+          for (const b of this.bindings(operand, obs, state)) all.push(b);
         }
-        if (left.length === 0) return [];
-        const right = this.bindings(e.right, obs, state);
-        const out: Binding[] = [];
-        const seen = new Set<string>();
-        let work = 0;
-        outer: for (const l of left) {
-          for (const r of right) {
-            if (++work > state.max * 100) {
-              state.truncated = true;
-              break outer;
-            }
-            // STIX 2.1 §9.5: each observation expression binds distinct observations.
-            if (!disjoint(l.members, r.members)) continue;
-            // FOLLOWEDBY: everything on the left ends no later than the right begins.
-            if (e.operator === 'FOLLOWEDBY' && l.last > r.first) continue;
-            const merged = merge(l, r);
-            const key = merged.members.join(',');
-            if (seen.has(key)) continue;
-            seen.add(key);
-            out.push(merged);
-            if (out.length >= state.max) {
-              state.truncated = true;
-              break outer;
-            }
-          }
+        return dedupe(all, state);
+      }
+      case 'AND':
+      case 'FOLLOWEDBY': {
+        let acc = this.bindings(e.operands[0]!, obs, state);
+        for (let k = 1; k < e.operands.length && acc.length > 0; k++) {
+          const right = this.bindings(e.operands[k]!, obs, state);
+          acc = combine(acc, right, e.kind, state);
         }
-        return out;
+        return acc;
       }
       case 'qualified': {
-        const inner = this.bindings(e.expression, obs, state);
+        const inner = this.bindings(e.inner, obs, state);
         const q = e.qualifier;
         if (q.kind === 'within') {
-          // §9.6 WITHIN: all observations of a binding fall inside the time window.
+          // STIX 2.1 §9.6 WITHIN: each observation happened at some instant between its
+          // first_observed and last_observed; the binding fits when instants can be chosen
+          // n seconds apart at most, i.e. the latest first_observed is no more than n
+          // seconds after the earliest last_observed.
           const span = q.seconds * 1000;
-          return inner.filter((b) => b.last - b.first <= span);
+          return inner.filter((b) => b.latestFirst - b.earliestLast <= span);
         }
         if (q.kind === 'start-stop') {
-          // §9.6 START/STOP: first_observed ≥ start and last_observed < stop.
+          // §9.6 START/STOP: first_observed ≥ start and last_observed < stop. A window that
+          // holds no observation leaves no binding: a non-match, not an error.
           const start = Date.parse(q.start);
           const stop = Date.parse(q.stop);
           return inner.filter((b) => b.first >= start && b.last < stop);
@@ -345,6 +410,96 @@ export class CompiledPattern {
       }
     }
   }
+}
+
+/**
+ * The root objects that satisfy a comparison expression in one observation, or
+ * undefined when it does not hold. AND of tests on the same object type must be
+ * satisfied by the same object (STIX 2.1 §9.4: paths in one observation expression
+ * refer to one object of that type).
+ */
+function evalComparison(e: CompiledComparison, obs: PreparedObservation): JsonObject[] | undefined {
+  if (e.kind === 'test') {
+    let hits: JsonObject[] | undefined;
+    for (const root of obs.roots) {
+      if (root.type === e.type && evaluateTest(e.prepared, root, obs.resolve)) {
+        if (hits) hits.push(root);
+        else hits = [root];
+      }
+    }
+    return hits;
+  }
+  let acc = evalComparison(e.operands[0]!, obs);
+  if (e.kind === 'AND') {
+    for (let k = 1; k < e.operands.length; k++) {
+      if (!acc) return undefined;
+      const right = evalComparison(e.operands[k]!, obs);
+      if (!right) return undefined;
+      acc = andObjects(acc, right);
+    }
+    return acc;
+  }
+  for (let k = 1; k < e.operands.length; k++) {
+    const right = evalComparison(e.operands[k]!, obs);
+    if (!right) continue;
+    if (!acc) {
+      acc = right;
+      continue;
+    }
+    const seen = new Set(acc);
+    acc = [...acc, ...right.filter((o) => !seen.has(o))];
+  }
+  return acc;
+}
+
+/** AND inside one observation: objects of a type both sides test must satisfy both. */
+function andObjects(left: JsonObject[], right: JsonObject[]): JsonObject[] | undefined {
+  const leftTypes = new Set(left.map((o) => o.type));
+  const rightTypes = new Set(right.map((o) => o.type));
+  const rightSet = new Set(right);
+  const out: JsonObject[] = [];
+  const satisfied = new Set<unknown>();
+  for (const o of left) {
+    if (!rightTypes.has(o.type)) out.push(o);
+    else if (rightSet.has(o)) {
+      out.push(o);
+      satisfied.add(o.type);
+    }
+  }
+  for (const o of right) if (!leftTypes.has(o.type)) out.push(o);
+  for (const t of leftTypes) if (rightTypes.has(t) && !satisfied.has(t)) return undefined;
+  return out.length > 0 ? out : undefined;
+}
+
+/** AND / FOLLOWEDBY across observations: pairs of disjoint bindings, within the budget. */
+function combine(
+  left: Binding[],
+  right: Binding[],
+  operator: 'AND' | 'FOLLOWEDBY',
+  state: EvaluationState,
+): Binding[] {
+  const out: Binding[] = [];
+  if (right.length === 0) return out;
+  const seen = new Set<string>();
+  outer: for (const l of left) {
+    for (const r of right) {
+      if (!spend(state)) break outer;
+      // STIX 2.1 §9.5: each observation expression binds distinct observations.
+      if (!disjoint(l.members, r.members)) continue;
+      // FOLLOWEDBY: everything on the left ends no later than the right begins.
+      if (operator === 'FOLLOWEDBY' && l.last > r.first) continue;
+      const merged = merge(l, r);
+      const key = merged.members.join(',');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(merged);
+      if (out.length >= state.max) {
+        state.truncated = true;
+        break outer;
+      }
+    }
+  }
+  return out;
 }
 
 function disjoint(a: readonly number[], b: readonly number[]): boolean {
@@ -357,11 +512,13 @@ function merge(a: Binding, b: Binding): Binding {
     members: [...a.members, ...b.members].sort((x, y) => x - y),
     first: Math.min(a.first, b.first),
     last: Math.max(a.last, b.last),
+    latestFirst: Math.max(a.latestFirst, b.latestFirst),
+    earliestLast: Math.min(a.earliestLast, b.earliestLast),
     count: 1,
   };
 }
 
-function dedupe(list: Binding[], state: { truncated: boolean; max: number }): Binding[] {
+function dedupe(list: Binding[], state: EvaluationState): Binding[] {
   const seen = new Set<string>();
   const out: Binding[] = [];
   for (const b of list) {
@@ -383,26 +540,17 @@ function dedupe(list: Binding[], state: { truncated: boolean; max: number }): Bi
  * earliest disjoint followers are taken until n is reached, which gives the tightest
  * window from that start, so a WITHIN qualifier outside still finds it.
  */
-function repeats(
-  inner: Binding[],
-  n: number,
-  state: { truncated: boolean; max: number },
-): Binding[] {
+function repeats(inner: Binding[], n: number, state: EvaluationState): Binding[] {
   const sorted = [...inner].sort((a, b) => a.first - b.first || a.last - b.last);
   const out: Binding[] = [];
-  let work = 0;
   outer: for (let s = 0; s < sorted.length; s++) {
     const start = sorted[s]!;
     const taken = new Set(start.members);
     const members = [...start.members];
-    let first = start.first;
-    let last = start.last;
+    let { first, last, latestFirst, earliestLast } = start;
     let total = start.count;
     for (let j = s + 1; j < sorted.length && total < n; j++) {
-      if (++work > state.max * 100) {
-        state.truncated = true;
-        break outer;
-      }
+      if (!spend(state)) break outer;
       const next = sorted[j]!;
       if (next.members.some((m) => taken.has(m))) continue;
       for (const m of next.members) {
@@ -411,9 +559,18 @@ function repeats(
       }
       first = Math.min(first, next.first);
       last = Math.max(last, next.last);
+      latestFirst = Math.max(latestFirst, next.latestFirst);
+      earliestLast = Math.min(earliestLast, next.earliestLast);
       total += next.count;
     }
-    const acc: Binding = { members: members.sort((x, y) => x - y), first, last, count: 1 };
+    const acc: Binding = {
+      members: members.sort((x, y) => x - y),
+      first,
+      last,
+      latestFirst,
+      earliestLast,
+      count: 1,
+    };
     if (total >= n) {
       out.push(acc);
       if (out.length >= state.max) {

@@ -7,6 +7,11 @@ export type JsonObject = Record<string, unknown>;
 export type ReferenceResolver = (ref: string) => JsonObject | undefined;
 
 const MAX_VALUES = 10_000;
+/**
+ * Most values visited for one path: references can point at each other, so `a_refs[*]`
+ * repeated in a path could otherwise fan out without end over a few objects.
+ */
+const MAX_VISITS = 200_000;
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -17,7 +22,7 @@ function isObject(value: unknown): value is JsonObject {
  * paths). `*_ref`/`*_refs` strings are followed through `resolve` when a property step
  * comes after them; `[*]` fans out; a final list yields its elements. Only own
  * properties are read, so `__proto__` or `constructor` in a path never reaches the
- * prototype chain. At most 10,000 values are collected.
+ * prototype chain. At most 10,000 values are collected and 200,000 visited.
  *
  * @param root - The SCO the path starts at (its `type` already checked by the caller).
  * @param steps - The path steps after the colon.
@@ -30,49 +35,54 @@ export function resolvePath(
   resolve: ReferenceResolver,
 ): unknown[] {
   const out: unknown[] = [];
-  collect(root, steps, 0, resolve, out);
-  return out;
-}
-
-function collect(
-  value: unknown,
-  steps: readonly PathStep[],
-  i: number,
-  resolve: ReferenceResolver,
-  out: unknown[],
-): void {
-  if (out.length >= MAX_VALUES) return;
-  if (i === steps.length) {
-    if (Array.isArray(value)) {
-      for (const item of value) if (item !== null && item !== undefined) out.push(item);
-    } else if (value !== null && value !== undefined) {
-      out.push(value);
-    }
-    return;
-  }
-  const step = steps[i]!;
-  if (step.kind === 'index') {
-    if (!Array.isArray(value)) return;
-    if (step.index === '*') {
-      for (const item of value) collect(item, steps, i + 1, resolve, out);
-    } else if (step.index >= 0 && step.index < value.length) {
-      collect(value[step.index], steps, i + 1, resolve, out);
-    }
-    return;
-  }
-  let current = value;
-  // A reference (`dst_ref`, `resolves_to_refs[*]`) is followed when a property step comes next.
-  if (typeof current === 'string') current = resolve(current);
-  if (Array.isArray(current)) {
-    for (const item of current) {
-      const target = typeof item === 'string' ? resolve(item) : item;
-      if (isObject(target) && Object.hasOwn(target, step.name)) {
-        collect(target[step.name], steps, i + 1, resolve, out);
+  // An explicit stack of (value, next step) rather than recursion per step: a path may
+  // have as many steps as the pattern text allows. Pushed in reverse so values come out
+  // in document order.
+  const values: unknown[] = [root];
+  const at: number[] = [0];
+  let visits = 0;
+  while (values.length > 0 && out.length < MAX_VALUES && ++visits <= MAX_VISITS) {
+    const value = values.pop();
+    const i = at.pop()!;
+    if (i === steps.length) {
+      if (Array.isArray(value)) {
+        for (const item of value) if (item !== null && item !== undefined) out.push(item);
+      } else if (value !== null && value !== undefined) {
+        out.push(value);
       }
+      continue;
     }
-    return;
+    const step = steps[i]!;
+    if (step.kind === 'index') {
+      if (!Array.isArray(value)) continue;
+      if (step.index === '*') {
+        for (let k = value.length - 1; k >= 0; k--) {
+          values.push(value[k]);
+          at.push(i + 1);
+        }
+      } else if (step.index >= 0 && step.index < value.length) {
+        values.push(value[step.index]);
+        at.push(i + 1);
+      }
+      continue;
+    }
+    let current = value;
+    // A reference (`dst_ref`, `resolves_to_refs[*]`) is followed when a property step comes next.
+    if (typeof current === 'string') current = resolve(current);
+    if (Array.isArray(current)) {
+      for (let k = current.length - 1; k >= 0; k--) {
+        const item = current[k];
+        const target = typeof item === 'string' ? resolve(item) : item;
+        if (isObject(target) && Object.hasOwn(target, step.name)) {
+          values.push(target[step.name]);
+          at.push(i + 1);
+        }
+      }
+    } else if (isObject(current) && Object.hasOwn(current, step.name)) {
+      values.push(current[step.name]);
+      at.push(i + 1);
+    }
   }
-  if (isObject(current) && Object.hasOwn(current, step.name)) {
-    collect(current[step.name], steps, i + 1, resolve, out);
-  }
+  if (out.length > MAX_VALUES) out.length = MAX_VALUES;
+  return out;
 }

@@ -93,6 +93,24 @@ describe('parsePattern: STIX 2.1 Part 5 examples', () => {
     expect(c.value.loc).toEqual({ offset: 13, line: 1, column: 14 });
   });
 
+  it('reads `==` as the equality operator `=` (STIX 2.1 Part 9 grammar: EQ)', () => {
+    const ast = parsePattern("[file:name == 'a']");
+    expect(stripLocations(ast)).toEqual(stripLocations(parsePattern("[file:name = 'a']")));
+    expect(printPattern(ast)).toBe("[file:name = 'a']");
+  });
+
+  it('takes each qualifier kind once per expression, again around parentheses', () => {
+    const text =
+      "([file:name = 'a'] WITHIN 5 SECONDS REPEATS 2 TIMES) WITHIN 60 SECONDS START t'2026-01-01T00:00:00Z' STOP t'2026-01-02T00:00:00Z'";
+    const ast = parsePattern(text);
+    expect(printPattern(ast)).toBe(text);
+  });
+
+  it('parses object types it does not know (the validator warns)', () => {
+    const ast = parsePattern("[x-acme-sensor:reading = 5] AND [weird-type:v = 'a']");
+    expect(ast.expression.kind).toBe('observation-op');
+  });
+
   it('tracks lines and skips comments', () => {
     const ast = parsePattern(
       "/* hello */\n[file:name = 'a'] // trailing\n  AND\n  [file:size = 3]",
@@ -123,7 +141,15 @@ describe('parsePattern: invalid patterns', () => {
     ["[file:name = 'a\\nb']", 'PATTERN_SYNTAX', 1, 16],
     ["[file:name = 'a']]", 'PATTERN_SYNTAX', 1, 18],
     ["[file:name = 'a'", 'PATTERN_SYNTAX', 1, 17],
-    ["[file:name == 'a']", 'PATTERN_SYNTAX', 1, 13],
+    ["[file:name === 'a']", 'PATTERN_SYNTAX', 1, 14],
+    ["[file:name = 'a'] WITHIN 5 SECONDS WITHIN 6 SECONDS", 'PATTERN_SYNTAX', 1, 36],
+    ["[file:name = 'a'] REPEATS 2 TIMES WITHIN 5 SECONDS REPEATS 3 TIMES", 'PATTERN_SYNTAX', 1, 52],
+    [
+      "([file:name = 'a'] AND [file:name = 'b']) START t'2026-01-01T00:00:00Z' STOP t'2026-01-02T00:00:00Z' START t'2026-01-01T00:00:00Z' STOP t'2026-01-02T00:00:00Z'",
+      'PATTERN_SYNTAX',
+      1,
+      102,
+    ],
     ['[file:size > true]', 'PATTERN_SYNTAX', 1, 12],
     ['[file:name LIKE 5]', 'PATTERN_SYNTAX', 1, 12],
     ['[file:size = 012]', 'PATTERN_SYNTAX', 1, 14],

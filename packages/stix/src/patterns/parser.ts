@@ -15,9 +15,16 @@ import { PatternError, type PatternPosition } from './pattern-error';
 export interface ParsePatternOptions {
   /** Longest pattern text accepted, in UTF-16 units. Default 1 MiB (1,048,576). */
   maxLength?: number;
-  /** Deepest nesting of brackets and parentheses. Default 64. */
+  /**
+   * Deepest nesting of brackets, parentheses and qualifiers (each qualifier on an
+   * expression is one more level). Default 64; values above 256 are treated as 256, so
+   * every tree the parser returns can be walked without exhausting the call stack.
+   */
   maxDepth?: number;
-  /** Most comparison tests plus observation expressions in one pattern. Default 10,000. */
+  /**
+   * Most comparison tests, observation expressions and qualifiers in one pattern.
+   * Default 10,000.
+   */
   maxTerms?: number;
   /**
    * Record each node's position in `loc` (default `true`). With `false` every node shares
@@ -26,6 +33,9 @@ export interface ParsePatternOptions {
    */
   locations?: boolean;
 }
+
+/** The hard ceiling of `maxDepth`: walkers recurse once per nesting level. */
+const MAX_DEPTH_CEILING = 256;
 
 const NO_LOCATION: PatternPosition = Object.freeze({ offset: 0, line: 0, column: 0 });
 
@@ -52,6 +62,13 @@ const KEYWORDS = new Set([
 
 const WORD_OPERATORS = new Set(['IN', 'LIKE', 'MATCHES', 'ISSUBSET', 'ISSUPERSET']);
 
+const QUALIFIER_BIT: Record<Qualifier['kind'], number> = { within: 1, 'start-stop': 2, repeats: 4 };
+const QUALIFIER_NAME: Record<Qualifier['kind'], string> = {
+  within: 'WITHIN',
+  'start-stop': 'START … STOP',
+  repeats: 'REPEATS',
+};
+
 function loc(t: Token): PatternPosition {
   return { offset: t.offset, line: t.line, column: t.column };
 }
@@ -74,7 +91,7 @@ class Parser {
 
   constructor(text: string, options: ParsePatternOptions) {
     this.locations = options.locations ?? true;
-    this.maxDepth = options.maxDepth ?? 64;
+    this.maxDepth = Math.min(options.maxDepth ?? 64, MAX_DEPTH_CEILING);
     this.maxTerms = options.maxTerms ?? 10_000;
     this.lexer = new Lexer(text);
     this.tok = this.lexer.next();
@@ -184,9 +201,28 @@ class Parser {
     } else {
       return this.fail(`Expected \`[\` or \`(\` but found ${describe(start)}`);
     }
+    // STIX 2.1 §9.6: each qualifier kind applies at most once to one expression. Each
+    // qualifier also wraps the tree one level deeper and is one more term.
+    let seen = 0;
+    let count = 0;
     for (;;) {
+      const at = this.tok;
       const qualifier = this.qualifier();
       if (!qualifier) return expression;
+      const bit = QUALIFIER_BIT[qualifier.kind];
+      if ((seen & bit) !== 0) {
+        this.fail(`${QUALIFIER_NAME[qualifier.kind]} is already applied to this expression`, at);
+      }
+      seen |= bit;
+      this.countTerm(at);
+      // The bracketed unit is one level, each qualifier around it one more.
+      if (this.depth + 1 + ++count > this.maxDepth) {
+        throw new PatternError(
+          'LIMIT_EXCEEDED',
+          `Pattern nests deeper than ${this.maxDepth} levels`,
+          loc(at),
+        );
+      }
       expression = { kind: 'qualified', expression, qualifier, loc: expression.loc };
     }
   }

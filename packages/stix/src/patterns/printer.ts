@@ -6,6 +6,7 @@ import type {
   PatternLiteral,
   Qualifier,
 } from './ast';
+import { comparisonOperands, observationOperands } from './chains';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const OBJECT_TYPE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -65,19 +66,36 @@ function printObservation(e: ObservationExpression): string {
       return `[${printComparison(e.comparison)}]`;
     case 'qualified': {
       const inner = printObservation(e.expression);
-      const wrapped = obsPrecedence(e.expression) < 4 ? `(${inner})` : inner;
+      // A qualifier kind applies once per expression (STIX 2.1 §9.6), so a repeated kind
+      // qualifies a parenthesised expression.
+      const wrapped =
+        obsPrecedence(e.expression) < 4 || qualifiedWith(e.expression, e.qualifier.kind)
+          ? `(${inner})`
+          : inner;
       return `${wrapped} ${printQualifier(e.qualifier)}`;
     }
     case 'observation-op': {
       const p = OBS_PRECEDENCE[e.operator];
-      const left = printObservation(e.left);
-      const right = printObservation(e.right);
-      // Left-associative: the left child needs parentheses only at lower precedence.
-      const l = obsPrecedence(e.left) < p ? `(${left})` : left;
-      const r = obsPrecedence(e.right) <= p ? `(${right})` : right;
-      return `${l} ${e.operator} ${r}`;
+      // Left-associative: the first operand needs parentheses only at lower precedence,
+      // the others also at equal precedence. A chain is printed as a list (no recursion
+      // per operator), so long chains cannot exhaust the stack.
+      return observationOperands(e)
+        .map((operand, i) => {
+          const text = printObservation(operand);
+          const q = obsPrecedence(operand);
+          return q < p || (i > 0 && q === p) ? `(${text})` : text;
+        })
+        .join(` ${e.operator} `);
     }
   }
+}
+
+/** Whether the qualifiers printed right before this one include `kind`. */
+function qualifiedWith(e: ObservationExpression, kind: Qualifier['kind']): boolean {
+  for (let node = e; node.kind === 'qualified'; node = node.expression) {
+    if (node.qualifier.kind === kind) return true;
+  }
+  return false;
 }
 
 function printQualifier(q: Qualifier): string {
@@ -108,11 +126,13 @@ function printComparison(e: ComparisonExpression): string {
     }
     case 'comparison-op': {
       const p = cmpPrecedence(e);
-      const left = printComparison(e.left);
-      const right = printComparison(e.right);
-      const l = cmpPrecedence(e.left) < p ? `(${left})` : left;
-      const r = cmpPrecedence(e.right) <= p ? `(${right})` : right;
-      return `${l} ${e.operator} ${r}`;
+      return comparisonOperands(e)
+        .map((operand, i) => {
+          const text = printComparison(operand);
+          const q = cmpPrecedence(operand);
+          return q < p || (i > 0 && q === p) ? `(${text})` : text;
+        })
+        .join(` ${e.operator} `);
     }
   }
 }

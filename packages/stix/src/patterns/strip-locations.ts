@@ -15,11 +15,33 @@
  * ```
  */
 export function stripLocations<T>(node: T): T {
-  if (Array.isArray(node)) return node.map((item) => stripLocations(item)) as T;
-  if (typeof node !== 'object' || node === null) return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key !== 'loc') out[key] = stripLocations(value);
+  // An explicit stack rather than recursion: a pattern tree can be thousands of levels
+  // deep (a long AND chain is a left-deep tree).
+  const root: { value: unknown } = { value: undefined };
+  const stack: [
+    source: unknown,
+    target: Record<string, unknown> | unknown[],
+    key: string | number,
+  ][] = [[node, root as unknown as Record<string, unknown>, 'value']];
+  while (stack.length > 0) {
+    const [source, target, key] = stack.pop()!;
+    let copy: unknown = source;
+    if (Array.isArray(source)) {
+      const list: unknown[] = new Array(source.length);
+      for (let i = source.length - 1; i >= 0; i--) stack.push([source[i], list, i]);
+      copy = list;
+    } else if (typeof source === 'object' && source !== null) {
+      const out: Record<string, unknown> = {};
+      const entries = Object.entries(source);
+      // Keys are assigned in their original order so printed copies compare equal.
+      for (const [k] of entries) if (k !== 'loc') out[k] = undefined;
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, v] = entries[i]!;
+        if (k !== 'loc') stack.push([v, out, k]);
+      }
+      copy = out;
+    }
+    (target as Record<string | number, unknown>)[key] = copy;
   }
-  return out as T;
+  return root.value as T;
 }

@@ -1,3 +1,4 @@
+import { describeHashForm, hasHashForm, hashAlgorithmName } from '../model/hash-algorithms';
 import type {
   ComparisonExpression,
   ComparisonTest,
@@ -6,6 +7,7 @@ import type {
   Pattern,
   PatternLiteral,
 } from './ast';
+import { comparisonOperands, observationOperands } from './chains';
 import { parseIpNetwork } from './cidr';
 import { type ParsePatternOptions, parsePattern } from './parser';
 import { isPatternError } from './pattern-error';
@@ -73,7 +75,41 @@ export function validatePattern(
   pattern: string | Pattern,
   options: ParsePatternOptions = {},
 ): PatternValidation {
+  try {
+    return validate(pattern, options);
+  } catch (error) {
+    // Only a malformed hand-built tree gets here; text is always parsed first.
+    const message = error instanceof Error ? error.message : String(error);
+    return invalid('invalid-tree', `The pattern tree cannot be read: ${message}`);
+  }
+}
+
+function invalid(code: string, message: string): PatternValidation {
+  return {
+    valid: false,
+    pattern: undefined,
+    issues: [{ severity: 'error', code, message, line: 1, column: 1, offset: 0 }],
+  };
+}
+
+/** The hash algorithm a path compares, when it ends in `hashes.<name>`. */
+function hashKey(path: ObjectPath): string | undefined {
+  const steps = path.steps;
+  const last = steps[steps.length - 1];
+  const before = steps[steps.length - 2];
+  if (last?.kind !== 'property' || before?.kind !== 'property' || before.name !== 'hashes') {
+    return undefined;
+  }
+  return last.name;
+}
+
+function validate(pattern: string | Pattern, options: ParsePatternOptions): PatternValidation {
   let ast: Pattern;
+  if (typeof pattern !== 'string') {
+    if (typeof pattern !== 'object' || pattern === null || pattern.kind !== 'pattern') {
+      return invalid('invalid-input', 'A pattern is text or a tree from `parsePattern`.');
+    }
+  }
   if (typeof pattern === 'string') {
     try {
       ast = parsePattern(pattern, options);
@@ -174,23 +210,27 @@ export function validatePattern(
 
   const visitComparison = (c: ComparisonExpression, types: Set<string>) => {
     if (c.kind === 'comparison-op') {
+      // A chain is a list of operands: its length costs no stack.
+      const operands = comparisonOperands(c);
       if (c.operator === 'AND') {
         const left = new Set<string>();
-        const right = new Set<string>();
-        visitComparison(c.left, left);
-        visitComparison(c.right, right);
-        if (left.size === 1 && right.size === 1 && [...left][0] !== [...right][0]) {
-          add(
-            'warning',
-            'mixed-types-and',
-            'Comparisons joined by AND inside one observation should use the same object type.',
-            c.loc,
-          );
+        visitComparison(operands[0]!, left);
+        for (let k = 1; k < operands.length; k++) {
+          const right = new Set<string>();
+          visitComparison(operands[k]!, right);
+          if (left.size === 1 && right.size === 1 && [...left][0] !== [...right][0]) {
+            add(
+              'warning',
+              'mixed-types-and',
+              'Comparisons joined by AND inside one observation should use the same object type.',
+              c.loc,
+            );
+          }
+          for (const t of right) left.add(t);
         }
-        for (const t of [...left, ...right]) types.add(t);
+        for (const t of left) types.add(t);
       } else {
-        visitComparison(c.left, types);
-        visitComparison(c.right, types);
+        for (const operand of operands) visitComparison(operand, types);
       }
       return;
     }
@@ -234,6 +274,21 @@ export function validatePattern(
       return;
     }
     for (const lit of lits) checkLiteral(c, kind, lit);
+    const algorithm = hashKey(c.path);
+    const name = algorithm === undefined ? undefined : hashAlgorithmName(algorithm);
+    if (name !== undefined && (c.operator === '=' || c.operator === '!=' || c.operator === 'IN')) {
+      // STIX 2.1 §10.7 hash-algorithm-ov: a digest of a known algorithm has its form.
+      for (const lit of lits) {
+        if (lit.kind === 'string' && hasHashForm(name, lit.value) === false) {
+          add(
+            'error',
+            'invalid-hash',
+            `A ${name} hash is ${describeHashForm(name)}, which this literal is not.`,
+            lit.loc,
+          );
+        }
+      }
+    }
   };
 
   const visitObservation = (e: ObservationExpression) => {
@@ -242,8 +297,7 @@ export function validatePattern(
       return;
     }
     if (e.kind === 'observation-op') {
-      visitObservation(e.left);
-      visitObservation(e.right);
+      for (const operand of observationOperands(e)) visitObservation(operand);
       return;
     }
     visitObservation(e.expression);
