@@ -272,6 +272,77 @@ describe('IndicatorIndex agrees with the single-pattern matcher', () => {
   });
 });
 
+describe('IndicatorIndex agrees with the matcher on STIX 2.1 §9.5/§9.6 semantics', () => {
+  // Composed and decomposed forms of the same text, numbers and booleans beside strings
+  // (values of different types), and binary properties in base64 and hex.
+  const composed = 'caf\u00e9';
+  const decomposed = 'cafe\u0301';
+  const text = fc.constantFrom('a', 'ab', composed, decomposed, `${decomposed}s`, '1');
+  const scalar = fc.oneof(text, fc.constantFrom(1, 2, 1.5, true, false));
+  const literal = fc.oneof(
+    text.map((t) => `'${t}'`),
+    fc.constantFrom('1', '2', '1.5', 'true', "t'2026-02-01T00:00:00Z'"),
+  );
+  const bytes = fc.constantFrom("h'6162'", "h'6163'", "b'YWI='", "h''");
+  const comparison = fc.oneof(
+    literal.map((l) => `x-t:v = ${l}`),
+    literal.map((l) => `x-t:v == ${l}`),
+    literal.map((l) => `x-t:v != ${l}`),
+    literal.map((l) => `x-t:v NOT = ${l}`),
+    // `>` takes no boolean (a syntax error), so it gets the other literals.
+    literal.filter((l) => l !== 'true').map((l) => `x-t:v > ${l}`),
+    fc.array(literal, { minLength: 1, maxLength: 3 }).map((ls) => `x-t:v IN (${ls.join(', ')})`),
+    fc
+      .constantFrom('a%', '%b', 'caf_', `${composed}%`, `%${composed}`, '_a%', '%_')
+      .map((p) => `x-t:v LIKE '${p}'`),
+    fc.constantFrom(`^${composed}`, `${decomposed}$`, '^a').map((r) => `x-t:v MATCHES '${r}'`),
+    bytes.map((b) => `x-t:b_hex = ${b}`),
+    bytes.map((b) => `x-t:p_bin != ${b}`),
+    bytes.map((b) => `x-t:v = ${b}`),
+    fc.constantFrom('a%', '%c', '_b').map((p) => `x-t:p_bin LIKE '${p}'`),
+    fc.constantFrom('^ab$', 'c').map((r) => `x-t:b_hex MATCHES '${r}'`),
+  );
+  const observation = fc.oneof(
+    comparison.map((c) => `[${c}]`),
+    comparison.map((c) => `[${c}] WITHIN 5 SECONDS`),
+    comparison.map((c) => `[${c}] REPEATS 2 TIMES`),
+    comparison.map((c) => `[${c}] START t'2026-01-01T00:00:00Z' STOP t'2027-01-01T00:00:00Z'`),
+    comparison.map((c) => `[${c}] START t'2025-01-01T00:00:00Z' STOP t'2026-01-15T00:00:00Z'`),
+    fc.tuple(comparison, comparison).map(([a, b]) => `[${a}] OR [${b}]`),
+    fc.tuple(comparison, comparison).map(([a, b]) => `[${a}] AND [${b}]`),
+    fc.tuple(comparison, comparison).map(([a, b]) => `[${a} AND ${b}]`),
+    fc.tuple(comparison, comparison).map(([a, b]) => `[${a} OR ${b}]`),
+  );
+  const obj = fc.record({
+    type: fc.constant('x-t'),
+    v: scalar,
+    b_hex: fc.constantFrom('6162', '6163', 'zz'),
+    p_bin: fc.constantFrom('YWI=', 'YWM=', '***'),
+  });
+
+  it('finds exactly the indicators the matcher says match', () => {
+    fc.assert(
+      fc.property(
+        fc.array(observation, { minLength: 1, maxLength: 12 }),
+        fc.array(obj, { minLength: 1, maxLength: 2 }),
+        (patterns, objects) => {
+          const index = new IndicatorIndex();
+          const added = index.add(patterns.map((p, i) => indicator(String(i), p)));
+          expect(added.skipped).toEqual([]);
+          const observed = od('p', objects);
+          const expected = patterns
+            .map((p, i) => [i, compilePattern(p).match([observed]).matched] as const)
+            .filter(([, m]) => m)
+            .map(([i]) => `indicator--${i}`)
+            .sort();
+          expect(ids(index.match(observed))).toEqual(expected);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('IndicatorIndex MATCHES sets', () => {
   it('runs many regexes on one path as one set and verifies hits', () => {
     const index = new IndicatorIndex();

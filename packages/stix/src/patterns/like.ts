@@ -10,7 +10,11 @@ const ANY = -1;
 export interface LikeMatcher {
   /** Tells whether `value` matches the pattern. */
   test(value: string): boolean;
-  /** Steps the last `test` took: characters compared plus 32-bit state words updated. */
+  /**
+   * Steps the last `test` took: characters read and compared plus 32-bit state words
+   * updated. For a pattern without `_` the segments are found by the engine's substring
+   * search, which is not counted: this is then the length of the value and pattern.
+   */
   readonly work: number;
 }
 

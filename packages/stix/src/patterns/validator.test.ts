@@ -27,6 +27,50 @@ describe('validatePattern', () => {
     expect(summary("[file:x_acme = 'x']")).toEqual(['warning custom-property 1:2']);
   });
 
+  it('checks hash literals against the form of a known algorithm (STIX 2.1 §10.7)', () => {
+    expect(summary("[file:hashes.'SHA-256' = 'f00']")).toEqual(['error invalid-hash 1:26']);
+    expect(validatePattern("[file:hashes.'SHA-256' = 'f00']").issues[0]?.message).toBe(
+      'A SHA-256 hash is 64 hexadecimal digits, which this literal is not.',
+    );
+    expect(summary("[file:hashes.md5 != 'd41d8cd98f00b204e9800998ecf8427e']")).toEqual([]);
+    expect(
+      summary(
+        "[file:hashes.MD5 IN ('d41d8cd98f00b204e9800998ecf8427e', 'd41d8cd98f00b204e98009')]",
+      ),
+    ).toEqual(['error invalid-hash 1:58']);
+    expect(summary("[x509-certificate:hashes.'SHA-1' = 'zz']")).toEqual([
+      'error invalid-hash 1:36',
+    ]);
+    expect(
+      summary("[file:extensions.'x-ext'.hashes.'SHA-512' = 'ab']").filter((s) =>
+        s.startsWith('error'),
+      ),
+    ).toEqual(['error invalid-hash 1:45']);
+    // Custom algorithms have no known form; LIKE and MATCHES take patterns, not digests.
+    expect(summary("[file:hashes.x_custom = 'f00']")).toEqual([]);
+    expect(summary("[file:hashes.MD5 LIKE 'd41d%']")).toEqual([]);
+    expect(summary("[file:hashes.'SSDEEP' = '3:AXGBicFlgVNhBGcL6wCrFQEv:AXGHsNhxLsr2C']")).toEqual(
+      [],
+    );
+  });
+
+  it('takes `==` as equality and unknown object types as a warning', () => {
+    expect(validatePattern("[ipv4-addr:value == '198.51.100.1']")).toMatchObject({
+      valid: true,
+      issues: [],
+    });
+    expect(validatePattern('[acme-sensor:reading == 5]')).toMatchObject({
+      valid: true,
+      issues: [{ severity: 'warning', code: 'unknown-object-type' }],
+    });
+  });
+
+  it('rejects a qualifier kind used twice on one expression', () => {
+    expect(summary("[file:name = 'a'] WITHIN 5 SECONDS WITHIN 6 SECONDS")).toEqual([
+      'error syntax 1:36',
+    ]);
+  });
+
   it('checks literal types against the property', () => {
     expect(summary("[file:size = '371712']")).toEqual(['warning literal-type 1:14']);
     expect(summary("[file:created = '2014-01-13T07:03:17Z']")).toEqual([
