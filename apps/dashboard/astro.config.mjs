@@ -38,8 +38,12 @@ function sourceConditionInDev() {
 
 export default defineConfig({
   output: 'server',
-  adapter: node({ mode: 'standalone' }),
-  // Loopback by default, in dev and in the built server (HOST/PORT override it).
-  server: { host: '127.0.0.1', port: 4321 },
+  // Middleware mode: src/server/main.ts owns the HTTP server (pages, partner TAXII roots,
+  // static assets) and hands each page request the running hub through `locals`.
+  adapter: node({ mode: 'middleware' }),
+  // Cross-site form posts are refused by src/middleware.ts (Origin against Host, plus a
+  // CSRF token): Astro's own check compares with a URL it can only build from
+  // `allowedDomains`, which a self-hosted hub cannot know at build time.
+  security: { checkOrigin: false },
   vite: { plugins: [sourceConditionInDev()] },
 });

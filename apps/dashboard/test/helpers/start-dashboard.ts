@@ -1,10 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const appDir = fileURLToPath(new URL('../../', import.meta.url));
 export const serverEntry = fileURLToPath(new URL('../../dist/server/entry.mjs', import.meta.url));
-const startScript = fileURLToPath(new URL('../../scripts/start.mjs', import.meta.url));
+const hubMain = fileURLToPath(new URL('../../dist/hub/main.js', import.meta.url));
+const shippedConfig = fileURLToPath(new URL('../../intelshare.yaml', import.meta.url));
+
+/** The admin password every test hub is started with. */
+export const ADMIN_PASSWORD = 'test-admin-password-0123';
 const networkGuard = fileURLToPath(new URL('./no-external-network.mjs', import.meta.url));
 
 /** The marker `no-external-network.mjs` prints for each outgoing connection attempt. */
@@ -15,6 +21,10 @@ export const NETWORK_GUARD_ACTIVE_MARKER = 'INTELSHARE-NETWORK-GUARD-ACTIVE';
 export interface RunningDashboard {
   /** The origin printed by the start script, e.g. `http://127.0.0.1:41234`. */
   readonly origin: string;
+  /** The demo sources' origin. */
+  readonly demoOrigin: string;
+  /** The temporary folder holding the config and the SQLite store. */
+  readonly dataDir: string;
   readonly port: number;
   readonly child: ChildProcess;
   /** Everything the server wrote to stdout and stderr so far. */
@@ -24,22 +34,46 @@ export interface RunningDashboard {
 
 /** Fails with a clear message when the dashboard has not been built yet. */
 export function assertBuilt(): void {
-  if (!existsSync(serverEntry)) {
+  if (!existsSync(serverEntry) || !existsSync(hubMain)) {
     throw new Error(
-      `${serverEntry} is missing: run \`pnpm --filter dashboard build\` first (turbo does it for \`pnpm test\`).`,
+      `${serverEntry} or ${hubMain} is missing: run \`pnpm --filter dashboard build\` first (turbo does it for \`pnpm test\`).`,
     );
   }
 }
 
+export interface StartOptions {
+  /** Edits the shipped intelshare.yaml before the start (e.g. to add a source). */
+  editConfig?: (yaml: string) => string;
+  /** An existing data folder (to restart on the same store). */
+  dataDir?: string;
+  env?: Record<string, string>;
+}
+
 /**
- * Runs `scripts/start.mjs` (the real `pnpm start`) as a subprocess on a free loopback
- * port, with the network guard preloaded, and resolves once it prints its URL.
+ * Runs the built hub (`dist/hub/main.js`, the real `pnpm start`) as a subprocess on a free
+ * loopback port, on a fresh temporary data folder, with the network guard preloaded, and
+ * resolves once it prints its URL.
  */
-export async function startDashboard(env: Record<string, string> = {}): Promise<RunningDashboard> {
+export async function startDashboard(options: StartOptions = {}): Promise<RunningDashboard> {
   assertBuilt();
-  const child = spawn(process.execPath, ['--import', networkGuard, startScript], {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'intelshare-hub-'));
+  let yaml = readFileSync(shippedConfig, 'utf8')
+    .replace(
+      'sqlite: data/store/intelshare.sqlite',
+      `sqlite: ${JSON.stringify(join(dataDir, 'store.sqlite'))}`,
+    )
+    .replace('port: 4321', 'port: 0');
+  if (options.editConfig) yaml = options.editConfig(yaml);
+  const configFile = join(dataDir, 'hub.yaml');
+  writeFileSync(configFile, yaml);
+  const child = spawn(process.execPath, ['--import', networkGuard, hubMain], {
     cwd: appDir,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
+    env: {
+      ...process.env,
+      INTELSHARE_CONFIG: configFile,
+      INTELSHARE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -56,7 +90,7 @@ export async function startDashboard(env: Record<string, string> = {}): Promise<
       reject(new Error(`the dashboard did not start within 60 s:\n${output}`));
     }, 60_000);
     const onData = () => {
-      const match = /listening on (http:\/\/[^/\s]+)\//.exec(output);
+      const match = /listening on (http:\/\/[^/\s]+)\/.*\n.*sign in as/.exec(output);
       if (match?.[1] !== undefined) {
         clearTimeout(timer);
         child.stdout.off('data', onData);
@@ -70,8 +104,11 @@ export async function startDashboard(env: Record<string, string> = {}): Promise<
     });
   });
 
+  const demoOrigin = /demo sources: (http:\/\/[^\s]+)/.exec(output)?.[1] ?? '';
   return {
     origin,
+    demoOrigin,
+    dataDir,
     port: Number(new URL(origin).port),
     child,
     output: () => output,

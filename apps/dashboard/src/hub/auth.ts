@@ -1,0 +1,112 @@
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import type { HubDatabase } from './database';
+
+/** The session cookie (HttpOnly, SameSite=Strict). */
+export const SESSION_COOKIE = 'hub_session';
+
+/** Sessions last a working day; signing in again is cheap. */
+const SESSION_MS = 12 * 60 * 60 * 1000;
+// scrypt's N=2^15, r=8 (RFC 7914 §2 parameters at the cost OWASP suggests for interactive logins).
+const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+
+function scryptAsync(password: string, salt: Buffer): Promise<Buffer> {
+  return new Promise((done, fail) =>
+    scrypt(password, salt, 32, SCRYPT, (error, key) => (error ? fail(error) : done(key))),
+  );
+}
+
+/** `scrypt$<salt hex>$<key hex>`: only this is ever stored. */
+export async function hashPasswordScrypt(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  return `scrypt$${salt.toString('hex')}$${(await scryptAsync(password, salt)).toString('hex')}`;
+}
+
+export async function verifyPasswordScrypt(password: string, stored: string): Promise<boolean> {
+  const [scheme, saltHex, keyHex] = stored.split('$');
+  if (scheme !== 'scrypt' || !saltHex || !keyHex) return false;
+  const expected = Buffer.from(keyHex, 'hex');
+  const actual = await scryptAsync(password, Buffer.from(saltHex, 'hex'));
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** SHA-256 of a random token: session ids are looked up by hash, so a leaked table is useless. */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface Session {
+  username: string;
+  /** The CSRF token every form of this session carries. */
+  csrf: string;
+}
+
+/** Users and sessions, in the hub's SQLite tables. */
+export class Accounts {
+  readonly #db: HubDatabase;
+  constructor(db: HubDatabase) {
+    this.#db = db;
+  }
+
+  hasUser(username: string): boolean {
+    return (
+      this.#db.prepare('SELECT 1 FROM hub_users WHERE username = ?').get(username) !== undefined
+    );
+  }
+
+  async setPassword(username: string, password: string): Promise<void> {
+    const hash = await hashPasswordScrypt(password);
+    this.#db
+      .prepare(
+        'INSERT INTO hub_users (username, password_hash) VALUES (?, ?) ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash',
+      )
+      .run(username, hash);
+    // A new password ends every session of the user.
+    this.#db.prepare('DELETE FROM hub_sessions WHERE username = ?').run(username);
+  }
+
+  /** Checks the password; on success returns a new session token (cookie value). */
+  async signIn(username: string, password: string): Promise<string | undefined> {
+    const row = this.#db
+      .prepare('SELECT password_hash FROM hub_users WHERE username = ?')
+      .get(username) as { password_hash: string } | undefined;
+    // Hash even for unknown users so the response time does not tell which names exist.
+    const ok = await verifyPasswordScrypt(
+      password.slice(0, 1024),
+      row?.password_hash ?? 'scrypt$00000000000000000000000000000000$00',
+    );
+    if (!row || !ok) return undefined;
+    const token = randomBytes(32).toString('base64url');
+    this.#db
+      .prepare('INSERT INTO hub_sessions (token_hash, username, csrf, expires) VALUES (?, ?, ?, ?)')
+      .run(
+        tokenHash(token),
+        username,
+        randomBytes(24).toString('base64url'),
+        Date.now() + SESSION_MS,
+      );
+    this.#db.prepare('DELETE FROM hub_sessions WHERE expires < ?').run(Date.now());
+    return token;
+  }
+
+  session(token: string | undefined): Session | undefined {
+    if (!token || token.length > 200) return undefined;
+    const row = this.#db
+      .prepare('SELECT username, csrf, expires FROM hub_sessions WHERE token_hash = ?')
+      .get(tokenHash(token)) as { username: string; csrf: string; expires: number } | undefined;
+    if (!row || row.expires < Date.now()) return undefined;
+    return { username: row.username, csrf: row.csrf };
+  }
+
+  signOut(token: string | undefined): void {
+    if (token)
+      this.#db.prepare('DELETE FROM hub_sessions WHERE token_hash = ?').run(tokenHash(token));
+  }
+}
+
+/** Constant-time comparison of a submitted CSRF token with the session's. */
+export function csrfMatches(session: Session, submitted: unknown): boolean {
+  if (typeof submitted !== 'string') return false;
+  const a = Buffer.from(session.csrf);
+  const b = Buffer.from(submitted);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
