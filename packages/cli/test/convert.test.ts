@@ -22,7 +22,13 @@ async function expectValidStix(bundleText: string): Promise<{ objects: number }>
     objects: number;
     issues: unknown[];
   }[];
-  expect(report?.issues).toEqual([]);
+  // Only SHOULD-level advice is set aside: UUIDv4 for SDO ids (STIX 2.1 §2.9; deterministic
+  // UUIDv5 indicator ids are the converters' choice) and `hashes` beside a reference `url` (§2.5).
+  expect(
+    report?.issues.filter(
+      (issue) => !['UUID_VERSION', 'DEPENDENT_PROPERTY'].includes((issue as { code: string }).code),
+    ),
+  ).toEqual([]);
   expect(report?.valid).toBe(true);
   return report!;
 }
