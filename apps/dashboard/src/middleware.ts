@@ -56,7 +56,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
   }
   const path = context.url.pathname;
   if (!session && !PUBLIC_PATHS.has(path)) {
-    if (path.startsWith('/api/') || context.request.method !== 'GET')
+    if (path.startsWith('/api/') || path.endsWith('.json') || context.request.method !== 'GET')
       return withHeaders(new Response('Sign in first.', { status: 401 }));
     const nextPath = `${path}${context.url.search}`;
     return withHeaders(context.redirect(`/login?next=${encodeURIComponent(nextPath)}`, 303));
