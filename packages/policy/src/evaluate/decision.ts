@@ -21,6 +21,7 @@ export type RuleId =
   | 'custom-properties'
   | 'internal-reference'
   | 'free-text'
+  | 'derived-content'
   | 'provider-attribution'
   | 'retention'
   | 'dangling-reference'

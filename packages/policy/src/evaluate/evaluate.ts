@@ -96,10 +96,15 @@ const defaultResolvers = new WeakMap<CompiledAgreementInternal, MarkingResolver>
 export function makeEnv(
   c: CompiledAgreementInternal,
   context: EvaluationContext,
-  extra: { protectedIds?: ReadonlySet<string>; definitions?: Map<string, StixLikeObject> } = {},
+  extra: {
+    protectedIds?: ReadonlySet<string>;
+    definitions?: Map<string, StixLikeObject>;
+    hiddenMarkings?: ReadonlyMap<string, string>;
+  } = {},
 ): Env {
   let resolver: MarkingResolver;
-  if (extra.definitions) resolver = new MarkingResolver(extra.definitions, c.custom);
+  if (extra.definitions)
+    resolver = new MarkingResolver(extra.definitions, c.custom, extra.hiddenMarkings);
   else if (context.markingDefinitions)
     resolver = new MarkingResolver(definitionsMap(context.markingDefinitions), c.custom);
   else {

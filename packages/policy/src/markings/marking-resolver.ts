@@ -6,19 +6,32 @@ export class MarkingResolver {
   readonly #cache = new Map<string, ResolvedMarking>();
   readonly #definitions: ReadonlyMap<string, StixLikeObject>;
   readonly #custom: ReadonlyMap<string, CustomMarkingRule>;
+  readonly #hidden: ReadonlyMap<string, string> | undefined;
 
+  /**
+   * @param hidden - Marking definitions the recipient may not see, with why: a reference to
+   *   one resolves as `unknown`, so the object it marks is withheld and a field it marks removed.
+   */
   constructor(
     definitions: ReadonlyMap<string, StixLikeObject>,
     custom: ReadonlyMap<string, CustomMarkingRule>,
+    hidden?: ReadonlyMap<string, string>,
   ) {
     this.#definitions = definitions;
     this.#custom = custom;
+    this.#hidden = hidden;
   }
 
   resolve(id: unknown): ResolvedMarking {
     if (typeof id === 'string') {
       const hit = this.#cache.get(id);
       if (hit) return hit;
+      const why = this.#hidden?.get(id);
+      if (why !== undefined) {
+        const hidden: ResolvedMarking = { kind: 'unknown', id, name: id, why };
+        this.#cache.set(id, hidden);
+        return hidden;
+      }
       const resolved = resolveMarking(id, this.#definitions, this.#custom);
       this.#cache.set(id, resolved);
       return resolved;
