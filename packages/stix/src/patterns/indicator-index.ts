@@ -413,8 +413,22 @@ export class IndicatorIndex {
    * Creates correlation state for patterns that need several observations; pass it to
    * {@link IndicatorIndex.match} for every observation of a stream.
    *
-   * @param options - `maxPerIndicator`: observations kept per indicator (default 256).
+   * Each indicator's share is bounded, so one costly indicator cannot slow the others:
+   * `maxPerIndicator` observations buffered (default 256), and per observation at most
+   * `maxWorkPerObservation` evaluation steps (default 4,096) and `maxBindings` partial
+   * bindings per sub-expression (default 64). Indicators that hit the step bound are
+   * listed in `overBudget`.
+   *
+   * @param options - The bounds above.
    * @returns Fresh state.
+   * @example
+   * ```ts
+   * import { IndicatorIndex } from '@intelshare/stix/patterns';
+   *
+   * const index = new IndicatorIndex();
+   * const correlation = index.createCorrelation({ maxWorkPerObservation: 1000 });
+   * correlation.stats; // { evaluations: 0, work: 0 }
+   * ```
    */
   createCorrelation(
     options: {

@@ -53,8 +53,10 @@ const LITERAL_FITS: Record<PatternLiteral['kind'], readonly PropertyKind[]> = {
 /**
  * Checks a pattern beyond syntax (STIX 2.1 §9): unknown object types and properties
  * (warnings, since custom objects are allowed), literals whose type does not fit the
- * property, unsafe or invalid `MATCHES` regexes, bad CIDR literals, and qualifier sanity
- * (`WITHIN 0`, `REPEATS 0`, `START` not before `STOP`). Never throws on bad input.
+ * property, hash literals without the form of their algorithm (`invalid-hash`, §10.7),
+ * unsafe or invalid `MATCHES` regexes, bad CIDR literals, and qualifier sanity
+ * (`WITHIN 0`, `REPEATS 0`, `START` not before `STOP`). Never throws, whatever it is
+ * given: text that does not parse, or a value that is not a pattern, is an issue.
  *
  * @param pattern - Pattern text or a parsed tree.
  * @param options - Parser limits.
