@@ -140,7 +140,20 @@ describe('parseStixStream', () => {
   it('upgrades STIX 2.0 objects like parseStix', async () => {
     const text = readFixture('attack/mitre-cti-stix20/pre-attack.json');
     const out = await collect(chunked(encode(text), [4096]), { allowCustom: true });
-    expect(out).toHaveLength(268);
+    // 268 objects, then the top-level notice parseStix gives as well.
+    expect(out).toHaveLength(269);
+    expect(out.pop()).toEqual({
+      index: 268,
+      object: undefined,
+      issues: [
+        {
+          severity: 'warning',
+          code: 'UPGRADED',
+          path: '',
+          message: 'Upgraded 268 STIX 2.0 object(s) to 2.1.',
+        },
+      ],
+    });
     expect(
       out.every(
         (item) =>

@@ -39,17 +39,30 @@ const ARRAY_WAIT = 6;
 const ELEMENT = 7;
 const DONE = 8;
 
-/** Bundle-level values other than `objects` are kept only when this small. */
-const MAX_HEADER_CHARS = 4096;
-
 /** A structural error in the input; the stream turns it into an `INVALID_JSON` issue. */
 export class ScanError extends Error {}
+
+/** Decodes the escapes of a raw property name (the text between its quotes). */
+function decodeKey(raw: string): string {
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    throw new ScanError('Invalid escape in a bundle property name.');
+  }
+}
 
 export class BundleScanner {
   /** `array` for a bare top-level array, `bundle` for an object with `objects`. */
   kind: 'array' | 'bundle' | undefined;
-  /** Raw JSON text of small top-level bundle properties (`type`, `id`, `spec_version`). */
-  readonly header: Record<string, string> = Object.create(null);
+  /**
+   * Raw JSON text of the top-level properties other than an `objects` array, by decoded
+   * name, in input order; `undefined` for a value past the size bound. A map, as the names
+   * come from input.
+   */
+  readonly header = new Map<string, string | undefined>();
+  /** Whether an `objects` array was streamed (its elements were returned by `push`). */
+  sawObjectsArray = false;
+  #headerChars = 0;
   #state = START;
   #index = 0;
   #depth = 0;
@@ -117,6 +130,8 @@ export class BundleScanner {
           this.#key += chunk.slice(i, j);
           if (this.#key.length > 1024) throw new ScanError('Bundle property name is too long.');
           if (j < n) {
+            // JSON escapes name the same key (`"\u006fbjects"` is `objects`), as JSON.parse reads it.
+            if (this.#key.includes('\\')) this.#key = decodeKey(this.#key);
             this.#state = COLON_WAIT;
             j++;
           }
@@ -133,10 +148,14 @@ export class BundleScanner {
         case VALUE_WAIT:
           if (isSpace(c)) i++;
           else if (this.#key === 'objects' && c === OPEN_BRACKET) {
+            this.header.delete('objects');
+            this.sawObjectsArray = true;
             this.#state = ARRAY_WAIT;
             i++;
           } else {
-            this.#begin(c, MAX_HEADER_CHARS);
+            // Header values are kept up to the per-object bound in total: a top-level object
+            // that is not a bundle is one STIX object, validated whole like `parseStix` does.
+            this.#begin(c, Math.max(0, this.#maxChars - this.#headerChars));
             this.#state = SKIP_VALUE;
           }
           break;
@@ -165,8 +184,10 @@ export class BundleScanner {
               });
               this.#state = ARRAY_WAIT;
             } else {
-              if (!this.#oversize && this.#key !== '__proto__')
-                this.header[this.#key] = this.#join();
+              // A repeated name keeps its last value, as JSON.parse does.
+              this.header.delete(this.#key);
+              this.header.set(this.#key, this.#oversize ? undefined : this.#join());
+              this.#headerChars += this.#size;
               this.#state = KEY_WAIT;
             }
             this.#parts = [];

@@ -2,7 +2,7 @@ import type { StixIssue } from '../model/issue';
 import { joinPath } from '../model/issue';
 import { isPlainObject } from '../model/props';
 import type { StixObject } from '../model/schemas';
-import type { ParseStixOptions } from '../parse/parse-stix';
+import { checkBundle, type ParseStixOptions } from '../parse/parse-stix';
 import { looksLikeStix20, upgradeObject } from '../parse/upgrade';
 import { ValidationContext } from '../validate/context';
 import { assertOptions, validateInto } from '../validate/validate-object';
@@ -57,6 +57,7 @@ export async function* parseStixStream(
   const scanner = new BundleScanner(maxObjectBytes);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let next = 0;
+  let upgraded = 0;
   let failure: string | undefined;
   const handle = (element: ScannedElement): StreamedStixObject => {
     next = element.index + 1;
@@ -86,9 +87,10 @@ export async function* parseStixStream(
         if (
           upgrade &&
           isPlainObject(value) &&
-          (scanner.header.spec_version === '"2.0"' || looksLikeStix20(value))
+          (scanner.header.get('spec_version') === '"2.0"' || looksLikeStix20(value))
         ) {
           value = upgradeObject(value);
+          upgraded++;
         }
         if (validateInto(value, ctx, path)) object = value as StixObject;
       }
@@ -111,6 +113,8 @@ export async function* parseStixStream(
     if (failure === undefined) {
       for (const element of scanner.push(decoder.decode())) yield handle(element);
       scanner.end();
+      const last = finishTopLevel(scanner, options, upgrade, upgraded, next);
+      if (last !== undefined) yield last;
     }
   } catch (error) {
     if (error instanceof TypeError) throw error;
@@ -133,6 +137,81 @@ export async function* parseStixStream(
       ],
     };
   }
+}
+
+/**
+ * What `parseStix` reports about the top level, once the input has ended: the bundle's own
+ * properties (`id`, custom properties, forbidden keys), an `objects` that is not a list,
+ * the upgrade notice — or, for a top-level object that is not a bundle, that object
+ * validated whole (`parseStix` reads it as one STIX object). Yielded as one last element
+ * at index `next`, only when there is something to say.
+ */
+function finishTopLevel(
+  scanner: BundleScanner,
+  options: ParseStixStreamOptions,
+  upgrade: boolean,
+  upgraded: number,
+  next: number,
+): StreamedStixObject | undefined {
+  const ctx = new ValidationContext(options);
+  let object: StixObject | undefined;
+  let index = next;
+  if (scanner.kind === 'bundle') {
+    const entries = [...scanner.header];
+    if (entries.some(([, raw]) => raw === undefined)) {
+      ctx.fatal(
+        'LIMIT_EXCEEDED',
+        '',
+        null,
+        'The top-level properties exceed `limits.maxBytes` together.',
+      );
+    } else {
+      // Rebuilt as text and parsed, so values are exactly what JSON.parse of the whole gives.
+      const text = `{${entries.map(([key, raw]) => `${JSON.stringify(key)}:${raw}`).join(',')}}`;
+      let value: Record<string, unknown> | undefined;
+      try {
+        value = JSON.parse(text) as Record<string, unknown>;
+      } catch (error) {
+        ctx.fatal('INVALID_JSON', '', null, `Input is not valid JSON: ${(error as Error).message}`);
+      }
+      if (value !== undefined) {
+        const bundle =
+          value.type === 'bundle' ||
+          (value.type === undefined &&
+            scanner.sawObjectsArray &&
+            typeof value.id === 'string' &&
+            value.id.startsWith('bundle--'));
+        if (bundle) {
+          if (value.type !== 'bundle')
+            ctx.warn('MISSING_PROPERTY', '', 'type', 'A bundle needs `type: "bundle"`.');
+          checkBundle(value, ctx);
+          if (value.objects !== undefined)
+            ctx.fatal('INVALID_TYPE', '', 'objects', '`objects` must be a list.');
+        } else if (scanner.sawObjectsArray) {
+          // Its elements were already read as bundle objects; `parseStix` would have read
+          // the whole as one object. Say so rather than pass it over.
+          ctx.fatal(
+            'INVALID_INPUT',
+            '',
+            'type',
+            'A top-level object with an `objects` list must be a bundle (`"type": "bundle"`); its elements were read as bundle objects.',
+          );
+        } else {
+          index = 0;
+          let single: unknown = value;
+          if (upgrade && looksLikeStix20(value)) {
+            single = upgradeObject(value);
+            upgraded++;
+          }
+          if (validateInto(single, ctx, '')) object = single as StixObject;
+        }
+      }
+    }
+  }
+  if (upgraded > 0)
+    ctx.warn('UPGRADED', '', null, `Upgraded ${upgraded} STIX 2.0 object(s) to 2.1.`);
+  if (object === undefined && ctx.issues.length === 0) return undefined;
+  return { index, object, issues: ctx.issues };
 }
 
 function toAsyncIterable(source: unknown): AsyncIterable<Uint8Array> {
