@@ -65,8 +65,8 @@ function migrate(db: Database.Database): void {
       db.exec('ALTER TABLE taxii_objects ADD COLUMN is_first INTEGER NOT NULL DEFAULT 0');
     }
     db.exec(`UPDATE taxii_objects AS o SET
-      is_last = o.version_key = (SELECT max(o2.version_key) FROM taxii_objects o2 WHERE o2.collection = o.collection AND o2.id = o.id),
-      is_first = o.version_key = (SELECT min(o2.version_key) FROM taxii_objects o2 WHERE o2.collection = o.collection AND o2.id = o.id)`);
+      is_last = o.version_key = (SELECT max(o2.version_key) FROM taxii_objects o2 INDEXED BY taxii_objects_id WHERE o2.collection = o.collection AND o2.id = o.id),
+      is_first = o.version_key = (SELECT min(o2.version_key) FROM taxii_objects o2 INDEXED BY taxii_objects_id WHERE o2.collection = o.collection AND o2.id = o.id)`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }
@@ -118,7 +118,8 @@ export class SqliteStorage implements TaxiiStorage {
     );
     this.#siblings = this.#db
       .prepare(
-        'SELECT version_key, added, is_last, is_first FROM taxii_objects WHERE collection = ? AND id = ?',
+        // Without statistics the planner would scan the collection's primary key instead.
+        'SELECT version_key, added, is_last, is_first FROM taxii_objects INDEXED BY taxii_objects_id WHERE collection = ? AND id = ?',
       )
       .raw();
     this.#setFlags = this.#db.prepare(
@@ -230,8 +231,8 @@ export class SqliteStorage implements TaxiiStorage {
       this.#db
         .prepare(
           `UPDATE taxii_objects AS o SET
-            is_last = o.version_key = (SELECT max(o2.version_key) FROM taxii_objects o2 WHERE o2.collection = o.collection AND o2.id = o.id),
-            is_first = o.version_key = (SELECT min(o2.version_key) FROM taxii_objects o2 WHERE o2.collection = o.collection AND o2.id = o.id)
+            is_last = o.version_key = (SELECT max(o2.version_key) FROM taxii_objects o2 INDEXED BY taxii_objects_id WHERE o2.collection = o.collection AND o2.id = o.id),
+            is_first = o.version_key = (SELECT min(o2.version_key) FROM taxii_objects o2 INDEXED BY taxii_objects_id WHERE o2.collection = o.collection AND o2.id = o.id)
           WHERE o.collection = ? AND o.id = ?`,
         )
         .run(collection, id);
