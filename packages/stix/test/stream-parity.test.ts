@@ -105,6 +105,7 @@ describe('parseStixStream and parseStix agree', () => {
               message: '`objects` must be a list.',
             },
           ],
+          topLevel: true,
         },
       ]);
       await expectParity(text, {});

@@ -153,6 +153,7 @@ describe('parseStixStream', () => {
           message: 'Upgraded 268 STIX 2.0 object(s) to 2.1.',
         },
       ],
+      topLevel: true,
     });
     expect(
       out.every(

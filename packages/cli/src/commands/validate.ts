@@ -114,7 +114,12 @@ async function validateFile(
     objects = 0;
     for await (const element of reading.elements) {
       // The stream's last element may be a syntax error past the final object.
-      if (element.object !== undefined || !isTrailingSyntaxError(element.issues)) objects += 1;
+      // …and a `topLevel` element reports the bundle itself, not one of its objects.
+      if (
+        element.topLevel !== true &&
+        (element.object !== undefined || !isTrailingSyntaxError(element.issues))
+      )
+        objects += 1;
       for (const issue of element.issues) collector.add(issue);
     }
   }

@@ -16,6 +16,12 @@ export interface StreamedStixObject {
   object: StixObject | undefined;
   /** Issues of this element, with paths such as `objects[3].pattern`. */
   issues: StixIssue[];
+  /**
+   * Set on the one last element that reports the input's top level rather than an element
+   * of `objects`: the bundle's own properties (its `id`, custom or forbidden keys), an
+   * `objects` that is not a list, the STIX 2.0 upgrade notice. `object` is undefined there.
+   */
+  topLevel?: true;
 }
 
 /** Options of {@link parseStixStream}; `limits.maxBytes` bounds one object (default 16 MiB). */
@@ -155,6 +161,7 @@ function finishTopLevel(
 ): StreamedStixObject | undefined {
   const ctx = new ValidationContext(options);
   let object: StixObject | undefined;
+  let single = false;
   let index = next;
   if (scanner.kind === 'bundle') {
     const entries = [...scanner.header];
@@ -198,20 +205,24 @@ function finishTopLevel(
           );
         } else {
           index = 0;
-          let single: unknown = value;
+          single = true;
+          let one: unknown = value;
           if (upgrade && looksLikeStix20(value)) {
-            single = upgradeObject(value);
+            one = upgradeObject(value);
             upgraded++;
           }
-          if (validateInto(single, ctx, '')) object = single as StixObject;
+          if (validateInto(one, ctx, '')) object = one as StixObject;
         }
       }
     }
   }
   if (upgraded > 0)
     ctx.warn('UPGRADED', '', null, `Upgraded ${upgraded} STIX 2.0 object(s) to 2.1.`);
-  if (object === undefined && ctx.issues.length === 0) return undefined;
-  return { index, object, issues: ctx.issues };
+  if (!single && ctx.issues.length === 0) return undefined;
+  // One top-level STIX object is an element like any other; the rest is about the top level.
+  return single
+    ? { index, object, issues: ctx.issues }
+    : { index, object, issues: ctx.issues, topLevel: true };
 }
 
 function toAsyncIterable(source: unknown): AsyncIterable<Uint8Array> {
