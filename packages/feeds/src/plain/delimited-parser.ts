@@ -16,6 +16,8 @@ export interface DelimitedOptions {
   maxLineLength?: number;
   /** Line number of the text's first line (default 1), when it continues a stream. */
   firstLine?: number;
+  /** Receives how many characters the record-end scans read (tests check it stays linear). */
+  work?: { scanned: number };
 }
 
 /**
@@ -36,6 +38,7 @@ export function* parseDelimited(
   let line = options.firstLine ?? 1;
   const length = text.length;
   if (line === 1 && text.charCodeAt(0) === 0xfeff) position = 1;
+  const ends = new RecordEnds(text, delimiterCode);
   while (position < length) {
     const start = position;
     const startLine = line;
@@ -60,20 +63,31 @@ export function* parseDelimited(
       yield { line: startLine, fields: [trimmed] };
       continue;
     }
+    // Where this record ends, found without building fields (see `RecordEnds`), so that a
+    // row broken by a stray quote costs its own first line, not a rescan of the rest.
+    const end = ends.from(start);
+    const last = end >= 0 && end < length ? end : length - 1;
+    let broken: string | undefined;
+    if (last - start > maxLine) broken = `is longer than ${maxLine} characters`;
+    else if (end === -1) broken = 'has an unterminated quoted field';
+    if (broken) {
+      if (options.work) options.work.scanned = ends.scanned;
+      issues.push({ path: `line ${startLine}`, message: broken });
+      // Resynchronise on the next physical line after the row's first line.
+      position = eol + 1;
+      line = startLine + 1;
+      continue;
+    }
+    const stop = end === -1 ? length : end;
     const fields: string[] = [];
     let field = '';
     let quoted = false;
     let atFieldStart = true;
-    let broken: string | undefined;
     // Fields are sliced out in runs between special characters rather than built one
     // character at a time (which allocated a string per character).
     let run = start;
     let i = start;
-    for (; i < length; i++) {
-      if (i - start > maxLine) {
-        broken = `is longer than ${maxLine} characters`;
-        break;
-      }
+    for (; i < stop; i++) {
       const code = text.charCodeAt(i);
       if (quoted) {
         if (code === 34 /* " */) {
@@ -101,7 +115,6 @@ export function* parseDelimited(
         run = i + 1;
         continue;
       }
-      if (code === 10 /* \n */) break;
       if (code === 13 /* \r */ && text.charCodeAt(i + 1) === 10) {
         field += text.slice(run, i);
         run = i + 1;
@@ -113,17 +126,75 @@ export function* parseDelimited(
       }
       atFieldStart = false;
     }
-    if (quoted && !broken) broken = 'has an unterminated quoted field';
-    if (broken) {
-      issues.push({ path: `line ${startLine}`, message: broken });
-      // Resynchronise on the next physical line after the row's first line.
-      position = eol + 1;
-      line = startLine + 1;
-      continue;
-    }
     fields.push(field + text.slice(run, i));
+    if (options.work) options.work.scanned = ends.scanned;
     position = i + 1;
     line++;
     yield { line: startLine, fields: fields.map((f) => f.trimEnd()) };
+  }
+}
+
+/**
+ * Finds where a record starting at a given offset ends: the newline outside quotes that
+ * closes it, `text.length` when the text ends outside quotes, or -1 when it ends inside a
+ * quoted field. A record broken by a stray quote is skipped by its first line only, so the
+ * next record starts one line later and would scan the same quoted stretch again: up to
+ * `maxLineLength` per line, quadratic on hostile input. But every scan that crosses a
+ * given newline inside quotes is in the same state there, so it ends where the first one
+ * did: those newlines remember the end, and each character is scanned about once.
+ */
+export class RecordEnds {
+  readonly #text: string;
+  readonly #delimiter: number;
+  readonly #known = new Map<number, number>();
+  /** Characters read so far, over all calls. */
+  scanned = 0;
+
+  constructor(text: string, delimiterCode: number) {
+    this.#text = text;
+    this.#delimiter = delimiterCode;
+  }
+
+  /** The end of the record starting at `start` (at a field start, outside quotes). */
+  from(start: number): number {
+    const text = this.#text;
+    const length = text.length;
+    const delimiter = this.#delimiter;
+    const known = this.#known;
+    let crossed: number[] | undefined;
+    let quoted = false;
+    let atFieldStart = true;
+    let end: number | undefined;
+    let i = start;
+    for (; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (quoted) {
+        if (code === 34) {
+          if (text.charCodeAt(i + 1) === 34) i++;
+          else quoted = false;
+        } else if (code === 10) {
+          const remembered = known.get(i);
+          if (remembered !== undefined) {
+            end = remembered;
+            break;
+          }
+          if (crossed === undefined) crossed = [i];
+          else crossed.push(i);
+        }
+        continue;
+      }
+      if (code === 34 && atFieldStart) {
+        quoted = true;
+        atFieldStart = false;
+      } else if (code === delimiter) atFieldStart = true;
+      else if (code === 10) {
+        end = i;
+        break;
+      } else if (!(atFieldStart && (code === 32 || code === 9))) atFieldStart = false;
+    }
+    end ??= quoted ? -1 : length;
+    if (crossed) for (const at of crossed) known.set(at, end);
+    this.scanned += i - start;
+    return end;
   }
 }

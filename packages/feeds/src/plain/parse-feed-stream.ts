@@ -1,7 +1,9 @@
 import type { FeedIssue } from '../errors/feed-error-issue';
+import { FeedTransportError } from '../errors/feed-transport-error';
 import type { StixObject } from '../stix/stix-object';
 import type { FeedMappingInput } from './feed-mapping';
 import { type ParsedFeed, RowProcessor, rows } from './parse-feed';
+import { RecordSplitter, type SplitPiece } from './record-splitter';
 
 /** What {@link parseFeedStream} reads: a web stream or any (async) iterable of chunks. */
 export type FeedChunks =
@@ -28,7 +30,10 @@ export interface ParseFeedStreamOptions {
    * same object again and a store keeps it once.
    */
   dedupeWindow?: number;
-  /** Aborts the parse between chunks. */
+  /**
+   * Aborts the parse, also while waiting for a chunk (a `ReadableStream` is cancelled); the
+   * iteration then throws {@link FeedTransportError} `ABORTED`.
+   */
   signal?: AbortSignal;
 }
 
@@ -54,6 +59,7 @@ export interface FeedBatch {
  * @param mappingInput - How to read the feed; see the presets.
  * @returns Batches of objects with the issues found since the previous batch.
  * @throws {FeedValidationError} `FEED_FORMAT` when the mapping itself is invalid.
+ * @throws {FeedTransportError} `ABORTED` when `signal` aborts.
  *
  * @example
  * ```ts
@@ -89,14 +95,19 @@ export async function* parseFeedStream(
   let objects: StixObject[] = [processor.identity];
   let issues: FeedIssue[] = [];
   const decoder = new TextDecoder();
-  let carry = '';
+  const splitter = new RecordSplitter(delimiter, mapping.comment, maxLine);
   let line = 1;
-  // After an over-long record: drop text until the end of its first physical line.
-  let skipping = false;
 
-  const take = (text: string) => {
-    processor.process(rows(text, mapping, issues, line, maxLine), objects, issues);
-    line += countLines(text);
+  const take = (pieces: readonly SplitPiece[]) => {
+    for (const piece of pieces) {
+      if (piece.kind === 'text') {
+        processor.process(rows(piece.text, mapping, issues, line, maxLine), objects, issues);
+        line += countLines(piece.text);
+        continue;
+      }
+      if (piece.kind === 'dropped') issues.push({ path: `line ${line}`, message: piece.message });
+      line++;
+    }
   };
   const batch = (): FeedBatch => {
     const out = { objects, issues, stats: { ...processor.stats } };
@@ -104,48 +115,36 @@ export async function* parseFeedStream(
     issues = [];
     return out;
   };
+  const aborted = () =>
+    new FeedTransportError('ABORTED', 'READ', 'feed stream', 'The parse was aborted.', {
+      cause: options.signal?.reason,
+    });
 
-  for await (const chunk of chunksOf(source)) {
-    if (options.signal?.aborted) throw options.signal.reason;
-    carry += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    if (skipping) {
-      const eol = carry.indexOf('\n');
-      if (eol === -1) {
-        carry = '';
-        continue;
-      }
-      carry = carry.slice(eol + 1);
-      line++;
-      skipping = false;
-    }
-    const cut = safeCut(carry, delimiter, mapping.comment, maxLine);
-    if (cut > 0) {
-      take(carry.slice(0, cut));
-      carry = carry.slice(cut);
-    }
-    if (carry.length > maxLine + 1) {
-      // No record ends within the limit: report it, as the whole-text parser would.
-      issues.push({ path: `line ${line}`, message: `is longer than ${maxLine} characters` });
-      const eol = carry.indexOf('\n');
-      if (eol === -1) {
-        carry = '';
-        skipping = true;
-      } else {
-        carry = carry.slice(eol + 1);
-        line++;
-      }
-    }
+  if (options.signal?.aborted) throw aborted();
+  for await (const chunk of chunksOf(source, options.signal)) {
+    if (options.signal?.aborted) throw aborted();
+    take(
+      splitter.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })),
+    );
     if (objects.length >= batchSize) yield batch();
   }
-  carry += decoder.decode();
-  if (carry !== '' && !skipping) take(carry);
+  if (options.signal?.aborted) throw aborted();
+  take(splitter.push(decoder.decode()));
+  take(splitter.end());
   yield batch();
 }
 
-async function* chunksOf(source: FeedChunks): AsyncGenerator<Uint8Array | string> {
+async function* chunksOf(
+  source: FeedChunks,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Uint8Array | string> {
   // Not every browser makes ReadableStream async-iterable: read it by hand.
   if (typeof (source as ReadableStream).getReader === 'function') {
     const reader = (source as ReadableStream<Uint8Array | string>).getReader();
+    // An abort cancels the body at once, even while a read waits on a slow server (the
+    // pending read then ends, and the caller sees the signal).
+    const onAbort = () => void reader.cancel(signal?.reason).catch(() => {});
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       for (;;) {
         const { done, value } = await reader.read();
@@ -153,94 +152,42 @@ async function* chunksOf(source: FeedChunks): AsyncGenerator<Uint8Array | string
         yield value;
       }
     } finally {
+      signal?.removeEventListener('abort', onAbort);
       // Leaving early (break, error, abort) cancels the body instead of leaking it.
       await reader.cancel().catch(() => {});
     }
   }
-  yield* source as AsyncIterable<Uint8Array | string>;
+  if (!signal) {
+    yield* source as AsyncIterable<Uint8Array | string>;
+    return;
+  }
+  // Other iterables cannot be cancelled mid-read: stop waiting for them on abort.
+  const iterator = (
+    Symbol.asyncIterator in source
+      ? (source as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]()
+      : (source as Iterable<Uint8Array | string>)[Symbol.iterator]()
+  ) as AsyncIterator<Uint8Array | string> | Iterator<Uint8Array | string>;
+  let onAbort: (() => void) | undefined;
+  const abortedRead = new Promise<IteratorResult<Uint8Array | string>>((resolve) => {
+    onAbort = () => resolve({ done: true, value: undefined });
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    for (;;) {
+      const step = await Promise.race([iterator.next(), abortedRead]);
+      if (step.done) return;
+      yield step.value;
+    }
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+    // Not awaited: a generator stuck in its own await would never answer `return`.
+    Promise.resolve(iterator.return?.()).catch(() => {});
+  }
 }
 
 function countLines(text: string): number {
   let count = 0;
   for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++;
   return count;
-}
-
-/**
- * Where the text can be cut so that every record before the cut is complete: just after the
- * last newline that ends a record (not one inside a quoted field). Follows the delimited
- * parser's rules exactly — comment and blank lines, quotes opening only at a field start,
- * over-long records resuming on the next physical line — so parsing the pieces gives what
- * parsing the whole would.
- */
-export function safeCut(
-  text: string,
-  delimiter: string | null,
-  comments: readonly string[],
-  maxLine: number,
-): number {
-  const length = text.length;
-  const delimiterCode = delimiter === null ? -1 : delimiter.charCodeAt(0);
-  let position = 0;
-  let safe = 0;
-  while (position < length) {
-    const eol = text.indexOf('\n', position);
-    if (eol === -1) break;
-    if (delimiter === null) {
-      position = eol + 1;
-      safe = position;
-      continue;
-    }
-    const trimmed = text.slice(position, eol).trim();
-    if (trimmed === '' || comments.some((prefix) => trimmed.startsWith(prefix))) {
-      position = eol + 1;
-      safe = position;
-      continue;
-    }
-    let quoted = false;
-    let atFieldStart = true;
-    let end = -1;
-    let broken = false;
-    for (let i = position; i < length; i++) {
-      if (i - position > maxLine) {
-        broken = true;
-        break;
-      }
-      const code = text.charCodeAt(i);
-      if (quoted) {
-        if (code === 34 /* " */) {
-          if (i + 1 >= length) break; // `"` or `""`? The next chunk decides.
-          if (text.charCodeAt(i + 1) === 34) i++;
-          else quoted = false;
-        }
-        continue;
-      }
-      if (code === 34 && atFieldStart) {
-        quoted = true;
-        atFieldStart = false;
-        continue;
-      }
-      if (code === delimiterCode) {
-        atFieldStart = true;
-        continue;
-      }
-      if (code === 10 /* \n */) {
-        end = i;
-        break;
-      }
-      if (code === 13 /* \r */ && text.charCodeAt(i + 1) === 10) continue;
-      if (atFieldStart && (code === 32 || code === 9)) continue;
-      atFieldStart = false;
-    }
-    if (broken) {
-      // The parser reports it and resumes after the record's first physical line.
-      position = eol + 1;
-      safe = position;
-      continue;
-    }
-    if (end === -1) break;
-    position = end + 1;
-    safe = position;
-  }
-  return safe;
 }
