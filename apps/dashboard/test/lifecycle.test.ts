@@ -25,10 +25,16 @@ describe('start, stop and restart', () => {
     expect(password).toBeTruthy();
     expect(existsSync(join(dataDir, 'store.sqlite'))).toBe(true);
     const session = await AdminSession.signIn(first.origin, password);
-    await waitFor('the first polls', async () => ((await session.text('/sources')).match(/data-field="state">ok</g)?.length === 4 ? true : undefined));
+    await waitFor('the first polls', async () =>
+      (await session.text('/sources')).match(/data-field="state">ok</g)?.length === 4
+        ? true
+        : undefined,
+    );
     const indicators = indicatorCount(dataDir);
     expect(indicators).toBeGreaterThan(100);
-    const exit = new Promise<number | null>((resolve) => first.child.once('exit', (code) => resolve(code)));
+    const exit = new Promise<number | null>((resolve) =>
+      first.child.once('exit', (code) => resolve(code)),
+    );
     first.child.kill('SIGTERM');
     expect(await exit).toBe(0);
     expect(first.output()).toContain('dashboard: stopped');
@@ -50,7 +56,11 @@ describe('start, stop and restart', () => {
     const dir = mkdtempSync(join(tmpdir(), 'intelshare-hub-badconf-'));
     const config = join(dir, 'hub.yaml');
     writeFileSync(config, 'storage:\n  sqlite: x.sqlite\nlisten:\n  port: 99999\n');
-    const child = spawn(process.execPath, ['dist/hub/main.js'], { cwd: appDir, env: { ...process.env, INTELSHARE_CONFIG: config }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['dist/hub/main.js'], {
+      cwd: appDir,
+      env: { ...process.env, INTELSHARE_CONFIG: config },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
