@@ -4,6 +4,7 @@ import { isPlainObject, UUID_RE } from '../model/props';
 import type { StixObject } from '../model/schemas';
 import { BundleChecks } from '../validate/bundle-checks';
 import { DEFAULT_LIMITS, type ValidateOptions, ValidationContext } from '../validate/context';
+import { checkUuidVersion } from '../validate/uuid-version';
 import { assertOptions, validateInto } from '../validate/validate-object';
 import { looksLikeStix20, upgradeObject } from './upgrade';
 
@@ -177,6 +178,8 @@ export function checkBundle(bundle: Record<string, unknown>, ctx: ValidationCont
   const id = bundle.id;
   if (typeof id !== 'string' || !id.startsWith('bundle--') || !UUID_RE.test(id.slice(8))) {
     ctx.fail('INVALID_ID', '', 'id', 'A bundle needs an `id` of the form `bundle--UUID`.');
+  } else {
+    checkUuidVersion(bundle, id, 'bundle', undefined, ctx, '');
   }
   for (const key of Object.keys(bundle)) {
     if (key === 'type' || key === 'id' || key === 'objects') continue;
