@@ -1,0 +1,3 @@
+import { definePackageProject } from '../../vitest.shared';
+
+export default definePackageProject('fuzz');
