@@ -9,52 +9,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BenchCase, runBenchSuite } from '@intelshare/bench';
-import { createTaxiiHandler, MemoryStorage, type NewObject, type TaxiiStorage } from '../src/index';
+import { createTaxiiHandler, MemoryStorage, type TaxiiStorage } from '../src/index';
 import { PostgresStorage } from '../src/postgres/index';
 import { SqliteStorage } from '../src/sqlite/index';
 import { microsToTimestamp } from '../src/time/timestamps';
 import { startPostgres } from '../test/support/postgres-server';
+import { generatedObject, percentiles, seededRandom } from './support/generate';
 
 const OBJECTS = Number(process.env.TAXII_BENCH_OBJECTS ?? 1_000_000);
 const BATCH = 20_000;
 const PG_OBJECTS = Number(process.env.TAXII_BENCH_PG_OBJECTS ?? Math.min(OBJECTS, 250_000));
-
-function object(n: number): NewObject {
-  const malware = n % 10 === 9;
-  const id = `${malware ? 'malware' : 'indicator'}--${(n >>> 16).toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-  const body = malware
-    ? {
-        type: 'malware',
-        spec_version: '2.1',
-        id,
-        created: '2024-02-01T00:00:00.000Z',
-        modified: '2024-02-01T00:00:00.000Z',
-        name: `Malware family ${n}`,
-        is_family: true,
-        malware_types: ['ransomware'],
-      }
-    : {
-        type: 'indicator',
-        spec_version: '2.1',
-        id,
-        created: '2024-01-01T00:00:00.000Z',
-        modified: '2024-01-01T00:00:00.000Z',
-        name: `C2 address ${n}`,
-        indicator_types: ['malicious-activity'],
-        pattern: `[ipv4-addr:value = '10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}']`,
-        pattern_type: 'stix',
-        valid_from: '2024-01-01T00:00:00Z',
-        object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
-      };
-  return {
-    id,
-    type: body.type,
-    specVersion: '2.1',
-    version: body.modified,
-    versionKey: '2024-01-01T00:00:00.000000000',
-    body: JSON.stringify(body),
-  };
-}
 
 async function load(
   storage: TaxiiStorage,
@@ -64,7 +28,9 @@ async function load(
   let first = 0;
   let last = 0;
   for (let i = 0; i < count; i += BATCH) {
-    const batch = Array.from({ length: Math.min(BATCH, count - i) }, (_, k) => object(i + k));
+    const batch = Array.from({ length: Math.min(BATCH, count - i) }, (_, k) =>
+      generatedObject(i + k),
+    );
     const results = await storage.addObjects('bench', batch);
     if (i === 0) first = results[0]!.added;
     last = results.at(-1)!.added;
@@ -95,11 +61,7 @@ interface Target {
   range: { first: number; last: number };
 }
 
-let seed = 42;
-function random(): number {
-  seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-  return seed / 2_147_483_648;
-}
+const random = seededRandom(42);
 
 function pageUrl(target: Target, limit: number): string {
   // stay clear of the end so every page is full
@@ -108,11 +70,14 @@ function pageUrl(target: Target, limit: number): string {
   return `http://bench/api/collections/bench/objects/?limit=${limit}&added_after=${after}`;
 }
 
-async function servePage(target: Target, limit: number): Promise<string> {
+// The server's work ends with the response bytes (what `serve()` writes to the socket), so
+// a page is timed to its body as bytes; decoding them back to a string is the client's work.
+async function servePage(target: Target, limit: number): Promise<ArrayBuffer> {
   const response = await target.handler(new Request(pageUrl(target, limit)));
-  const text = await response.text();
-  if (response.status !== 200) throw new Error(`${target.name}: HTTP ${response.status} ${text}`);
-  return text;
+  const bytes = await response.arrayBuffer();
+  if (response.status !== 200)
+    throw new Error(`${target.name}: HTTP ${response.status} ${new TextDecoder().decode(bytes)}`);
+  return bytes;
 }
 
 async function latencies(target: Target, limit: number, runs: number) {
@@ -122,10 +87,7 @@ async function latencies(target: Target, limit: number, runs: number) {
     await servePage(target, limit);
     times.push(performance.now() - t);
   }
-  times.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    Number(times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(3));
-  return { p50Ms: pct(0.5), p99Ms: pct(0.99) };
+  return percentiles(times);
 }
 
 const targets: Target[] = [];
@@ -163,8 +125,9 @@ cleanups.push(async () => {
 try {
   for (const limit of [100, 1000]) {
     // the baseline: JSON.stringify of a page of the same objects, already parsed
-    const samplePage = JSON.parse(await servePage(targets[0]!, limit)) as { objects: unknown[] };
-    const bytes = (await servePage(targets[0]!, limit)).length;
+    const sample = await servePage(targets[0]!, limit);
+    const samplePage = JSON.parse(new TextDecoder().decode(sample)) as { objects: unknown[] };
+    const bytes = sample.byteLength;
     const baseline: BenchCase = {
       name: `JSON.stringify of a ${limit}-object envelope`,
       run: () => JSON.stringify({ more: true, next: 'x', objects: samplePage.objects }),

@@ -19,7 +19,7 @@ import {
   TAXII_MEDIA_TYPE,
 } from '../media-types';
 import { CursorCodec } from '../pagination/cursor';
-import type { ObjectQuery, StoredObject } from '../storage/taxii-storage';
+import type { ObjectQuery } from '../storage/taxii-storage';
 import { microsToTimestamp } from '../time/timestamps';
 import { projectIsolated } from '../views/project-isolated';
 import { checkObject } from './check-object';
@@ -261,13 +261,9 @@ export function createTaxiiHandler(config: TaxiiServerConfig): TaxiiHandler {
   ): Promise<Page> {
     const view = c.config.view;
     if (!view) {
+      // Stored objects are served as stored: their text was made once, at write time.
       const page = await storage.queryObjects(c.storageKey, query);
-      const items = page.objects.map((o: StoredObject) => ({
-        id: o.id,
-        added: o.added,
-        version: o.version,
-        body: o.body,
-      }));
+      const items: PageItem[] = page.objects;
       return {
         items,
         more: page.more,
