@@ -36,7 +36,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
   // A host name or address with an optional port; anything else is not a browser's Host.
   if (!/^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?$/.test(host))
     return withHeaders(new Response('Bad Host header.', { status: 400 }));
-  const origin = `${context.url.protocol}//${host}`;
+  // Behind a TLS proxy the browser's origin is https://…: configured as listen.publicOrigin.
+  const origin = hub.config.listen.publicOrigin ?? `${context.url.protocol}//${host}`;
   context.locals.origin = origin;
   if (context.request.method !== 'GET' && context.request.method !== 'HEAD') {
     // Browsers send Origin on every POST (Fetch §3.1); Sec-Fetch-Site when Origin is absent.

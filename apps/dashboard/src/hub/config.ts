@@ -57,6 +57,14 @@ export const hubConfigSchema = z
       .strictObject({
         host: z.string().min(1).default('127.0.0.1'),
         port: z.number().int().min(0).max(65_535).default(4321),
+        /** The origin browsers use behind a TLS reverse proxy, e.g. `https://hub.example.org`. */
+        publicOrigin: z
+          .string()
+          .regex(
+            /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/,
+            'an origin such as `https://hub.example.org` (no path)',
+          )
+          .optional(),
       })
       .default({ host: '127.0.0.1', port: 4321 }),
     storage: z.strictObject({

@@ -214,6 +214,7 @@ export class Hub {
       title: 'intelshare sharing hub',
       description: 'Each partner reads its own API root, projected by its sharing agreement.',
       cursorSecret: this.#secrets.cursor,
+      ...(this.config.listen.publicOrigin ? { publicUrl: this.config.listen.publicOrigin } : {}),
       storage: this.#storage,
       allowCustomContent: true,
       auth: {
