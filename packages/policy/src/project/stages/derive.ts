@@ -77,7 +77,16 @@ function cutToShared(state: ProjectionState, entry: Entry, target: Entry): void 
     }
     if (kept === 0) emptied.push(language);
   }
-  if (removals.length === 0 && !addsMarkings(entry, target)) return;
+  const keptFields = new Set<string>();
+  for (const language of Object.keys(contents)) {
+    const fields = contents[language];
+    if (!isRecord(fields)) continue;
+    for (const property of Object.keys(fields))
+      if (!removals.some((r) => r.language === language && r.property === property))
+        keptFields.add(property);
+  }
+  const restated = markingsOf(target, keptFields);
+  if (removals.length === 0 && !adds(entry, restated)) return;
   if (emptied.length === Object.keys(contents).length) {
     withholdLater(state, entry, {
       rule: 'derived-content',
@@ -109,21 +118,40 @@ function cutToShared(state: ProjectionState, entry: Entry, target: Entry): void 
       ? (entry.object.object_marking_refs as string[])
       : [],
   );
-  for (const ref of markingsOf(target)) refs.add(ref);
+  for (const ref of restated) refs.add(ref);
   entry.object.object_marking_refs = [...refs];
   entry.changed = true;
 }
 
-function markingsOf(target: Entry): string[] {
+/**
+ * The markings a translation must carry: the translated object's own and the granular
+ * markings on the fields it translates (a translation never travels below its original).
+ */
+function markingsOf(target: Entry, fields: ReadonlySet<string>): string[] {
+  const out = new Set<string>();
   const refs = target.object.object_marking_refs;
-  return Array.isArray(refs) ? refs.filter((r): r is string => typeof r === 'string') : [];
+  if (Array.isArray(refs)) for (const ref of refs) if (typeof ref === 'string') out.add(ref);
+  const gms = target.object.granular_markings;
+  if (Array.isArray(gms)) {
+    for (const gm of gms) {
+      if (!isRecord(gm) || typeof gm.marking_ref !== 'string' || !Array.isArray(gm.selectors))
+        continue;
+      const touches = gm.selectors.some(
+        (selector) =>
+          typeof selector === 'string' &&
+          fields.has(selector.split('.')[0]!.replace(/\[\d+\]$/, '')),
+      );
+      if (touches) out.add(gm.marking_ref);
+    }
+  }
+  return [...out];
 }
 
-/** Whether the translated object carries object markings the translation does not. */
-function addsMarkings(entry: Entry, target: Entry): boolean {
+/** Whether the translation lacks any of these markings. */
+function adds(entry: Entry, refs: readonly string[]): boolean {
   const own = entry.object.object_marking_refs;
   const have = new Set(Array.isArray(own) ? own : []);
-  return markingsOf(target).some((ref) => !have.has(ref));
+  return refs.some((ref) => !have.has(ref));
 }
 
 function removal(path: string, property: string | undefined): Redaction {
