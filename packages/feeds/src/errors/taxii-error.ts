@@ -53,6 +53,8 @@ export class TaxiiError extends IntelshareError {
       retryAfterMs?: number | undefined;
       /** Why the response is unusable, when the status alone does not say. */
       detail?: string;
+      /** What the caller can do about it, appended to the message. */
+      hint?: string;
     },
     options: { cause?: unknown } = {},
   ) {
@@ -63,7 +65,7 @@ export class TaxiiError extends IntelshareError {
         : '';
     super(
       init.body ? 'TAXII_ERROR' : 'HTTP_ERROR',
-      `${init.method} ${init.url} failed with HTTP ${init.status}${detail}.`,
+      `${init.method} ${init.url} failed with HTTP ${init.status}${detail}.${init.hint ? ` ${init.hint}` : ''}`,
       options,
     );
     this.name = 'TaxiiError';

@@ -1,3 +1,4 @@
+import ky, { type KyInstance, type Options as KyOptions } from 'ky';
 import { FeedTransportError } from '../errors/feed-transport-error';
 import { TaxiiError, type TaxiiErrorBody } from '../errors/taxii-error';
 import { attemptSignal, linkSignals, sleep } from './abort';
@@ -27,6 +28,19 @@ export interface HttpOptions {
   signal?: AbortSignal;
   /** A `fetch` implementation (default `globalThis.fetch`), e.g. one with client certificates. */
   fetch?: typeof globalThis.fetch;
+  /**
+   * The HTTP layer: ky options (`hooks` such as `beforeRequest` for token refresh or
+   * logging, a proxying `fetch`, `prefixUrl`, ...) or your own ky instance. Retries,
+   * timeouts and error handling stay the client's own (`retry`, `timeout`): they cover
+   * the body too, so ky's `retry`, `timeout` and `throwHttpErrors` are switched off.
+   */
+  ky?: KyOptions | KyInstance;
+  /**
+   * Origins besides the client's own (its `url`) that may receive `auth` and `headers`, e.g.
+   * an API root on another host. Every other origin — a redirect target, an API root named
+   * by a discovery document — gets requests without them.
+   */
+  credentialOrigins?: readonly string[];
   /** Called before each retry, e.g. for logging; never receives credentials. */
   onRetry?: (info: RetryInfo) => void;
 }
@@ -71,22 +85,40 @@ const MAX_ERROR_BODY = 64 * 1024;
 const decoder = new TextDecoder();
 
 /**
- * The HTTP layer of the feed clients: `fetch` plus what feeds need beyond it — retries that cap `Retry-After` instead of giving up, timeouts that cover the
- * body as well as the headers, streamed size limits, typed errors.
+ * The HTTP layer of the feed clients: one ky instance (the caller's options or instance,
+ * so their hooks and `fetch` apply to every request) plus what feeds need beyond it:
+ * retries that cap `Retry-After` and repeat a body that failed halfway, timeouts that
+ * cover the body as well as the headers, streamed size limits, typed errors, and
+ * credentials only ever sent to the origins they were given for.
  */
 export class HttpTransport {
   readonly #options: HttpOptions;
   readonly #retry: ResolvedRetry;
+  /** Headers for the origins credentials belong to. */
   readonly #baseHeaders: Record<string, string>;
+  /** The same without `auth` and the caller's `headers`, for every other origin. */
+  readonly #anonymousHeaders: Record<string, string>;
   readonly #hasCredentials: boolean;
+  /** Origins `auth` and `headers` may go to, as `scheme://host[:port]`. */
+  readonly #credentialOrigins: readonly string[];
+  readonly #ky: KyInstance;
+  /** The same instance without `prefixUrl`, for URLs outside it. */
+  readonly #kyAbsolute: KyInstance;
+  readonly #prefix: string;
 
-  constructor(options: HttpOptions = {}) {
+  /**
+   * @param options - Credentials, limits and the ky layer.
+   * @param home - The URL the credentials were given for: only its origin (and
+   *   `credentialOrigins`) receives them.
+   */
+  constructor(options: HttpOptions, home: string | URL) {
     this.#options = options;
     this.#retry = resolveRetry(options.retry);
-    const headers: Record<string, string> = Object.create(null);
+    const anonymous: Record<string, string> = Object.create(null);
     // Servers get a name to rate-limit by; browsers and workers own their User-Agent (and
     // setting it there would force a CORS preflight).
-    if (!IN_BROWSER) headers['user-agent'] = USER_AGENT;
+    if (!IN_BROWSER) anonymous['user-agent'] = USER_AGENT;
+    const headers: Record<string, string> = Object.assign(Object.create(null), anonymous);
     for (const [name, value] of Object.entries(options.headers ?? {}))
       headers[name.toLowerCase()] = value;
     if (options.auth) {
@@ -94,24 +126,64 @@ export class HttpTransport {
       headers[name.toLowerCase()] = value;
     }
     this.#baseHeaders = headers;
+    this.#anonymousHeaders = anonymous;
+    // Every header the caller gave counts as a credential: API keys hide under any name.
     this.#hasCredentials =
-      options.auth !== undefined ||
-      Object.keys(options.headers ?? {}).some((name) =>
-        /authorization|cookie|key|token|secret/i.test(name),
-      );
+      options.auth !== undefined || Object.keys(options.headers ?? {}).length > 0;
+    const origins = [originOf(home)];
+    for (const origin of options.credentialOrigins ?? []) origins.push(originOf(origin));
+    this.#credentialOrigins = origins;
+
+    const given = options.ky;
+    const base = typeof given === 'function' ? given : ky.create(given ?? {});
+    const prefix = typeof given === 'function' ? '' : String(given?.prefixUrl ?? '');
+    this.#prefix = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+    // One instance for every request. Our own retries, timeout and error handling cover
+    // the body, which ky's do not: ky's are switched off so a request is not tried twice.
+    this.#ky = base.extend({
+      retry: 0,
+      timeout: false,
+      throwHttpErrors: false,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    this.#kyAbsolute = this.#prefix === '' ? this.#ky : this.#ky.extend({ prefixUrl: '' });
+  }
+
+  /** Whether `auth` and `headers` may be sent to this URL. */
+  #mayCarryCredentials(url: string | URL): boolean {
+    if (!this.#hasCredentials) return true;
+    if (typeof url === 'string') {
+      // URLs built by the clients are normalised hrefs: a prefix check is exact, and saves
+      // parsing every page's URL. Anything else is parsed.
+      for (const origin of this.#credentialOrigins)
+        if (url.startsWith(origin) && url.charCodeAt(origin.length) === 47 /* / */) return true;
+    }
+    let origin: string;
+    try {
+      origin = originOf(url);
+    } catch {
+      return false;
+    }
+    return this.#credentialOrigins.includes(origin);
   }
 
   // Frozen per-request header sets (the TAXII client's Accept variants) are merged once.
   readonly #merged = new WeakMap<object, Record<string, string>>();
+  readonly #mergedAnonymous = new WeakMap<object, Record<string, string>>();
 
-  #headers(extra: Record<string, string> | undefined): Record<string, string> {
-    if (extra === undefined) return this.#baseHeaders;
+  #headers(
+    extra: Record<string, string> | undefined,
+    credentials: boolean,
+  ): Record<string, string> {
+    const base = credentials ? this.#baseHeaders : this.#anonymousHeaders;
+    if (extra === undefined) return base;
+    const cache = credentials ? this.#merged : this.#mergedAnonymous;
     const frozen = Object.isFrozen(extra);
-    let headers = frozen ? this.#merged.get(extra) : undefined;
+    let headers = frozen ? cache.get(extra) : undefined;
     if (headers) return headers;
-    headers = { ...this.#baseHeaders };
+    headers = { ...base };
     for (const [name, value] of Object.entries(extra)) headers[name.toLowerCase()] = value;
-    if (frozen) this.#merged.set(extra, headers);
+    if (frozen) cache.set(extra, headers);
     return headers;
   }
 
@@ -124,13 +196,12 @@ export class HttpTransport {
   async request(request: HttpRequest): Promise<HttpResponse> {
     const method = request.method;
     const shownUrl = redactUrl(request.url);
-    const headers = this.#headers(request.headers);
     for (let attempt = 0; ; attempt++) {
       let outcome:
         | { response: HttpResponse }
         | { retryable: boolean; error: Error; retryAfterMs?: number | undefined };
       try {
-        const response = await this.#attempt(request, headers, shownUrl);
+        const response = await this.#attempt(request, shownUrl);
         if (
           (response.status >= 200 && response.status < 300) ||
           request.acceptStatuses?.includes(response.status)
@@ -144,6 +215,12 @@ export class HttpTransport {
           url: shownUrl,
           body: parseErrorBody(response.body),
           retryAfterMs,
+          ...((response.status === 401 || response.status === 403) &&
+          !this.#mayCarryCredentials(response.requestedUrl)
+            ? {
+                hint: `Credentials were not sent to ${originOf(response.requestedUrl)}: it is not the origin they were given for. List it in \`credentialOrigins\` to send them there.`,
+              }
+            : {}),
         });
         // A POST the server refused with 429/503 was not processed, so repeating it is safe.
         const canRepeat =
@@ -188,28 +265,32 @@ export class HttpTransport {
   }
 
   /**
-   * Follows redirects by hand so credentials never travel to another origin: fetch drops
-   * `Authorization` on cross-origin redirects but not custom API-key headers.
+   * Sends one request through ky, following redirects by hand: each hop's origin decides
+   * whether `auth` and `headers` go with it (fetch drops `Authorization` on cross-origin
+   * redirects, but not custom API-key headers).
    */
   async #fetchFollowing(
     request: HttpRequest,
-    headers: Record<string, string>,
     signal: AbortSignal | undefined,
     shownUrl: string,
-  ): Promise<{ response: Response; url: string | URL | undefined }> {
-    const fetchImpl = this.#options.fetch ?? globalThis.fetch;
+  ): Promise<{ response: Response; url: string | URL }> {
     // Parsed only when a redirect needs resolving: pages are fetched by the thousand.
     let url: string | URL = request.url;
     let method: string = request.method;
     let body = request.body;
     for (let hop = 0; ; hop++) {
-      const init: RequestInit = { method, headers, redirect: 'manual' };
+      const credentials = this.#mayCarryCredentials(url);
+      const init: KyOptions = {
+        method,
+        headers: this.#headers(request.headers, credentials),
+        redirect: 'manual',
+      };
       if (body !== undefined) init.body = body;
       if (signal) init.signal = signal;
-      const response = await fetchImpl(url, init);
+      const response = await this.#send(url, init);
       // Browsers hide manual redirects (opaque); without credentials, let them follow.
       if (response.type === 'opaqueredirect') {
-        if (this.#options.auth) {
+        if (this.#hasCredentials && credentials) {
           throw new TaxiiError({
             status: 0,
             method: request.method,
@@ -218,12 +299,11 @@ export class HttpTransport {
               'the server redirected and this runtime hides the target, so credentials are not sent on',
           });
         }
-        const followed = await fetchImpl(url, { ...init, redirect: 'follow' });
+        const followed = await this.#send(url, { ...init, redirect: 'follow' });
         return { response: followed, url: followed.redirected ? followed.url : url };
       }
       const location = response.headers.get('location');
-      if (!REDIRECTS.has(response.status) || location === null)
-        return { response, url: hop === 0 ? undefined : url };
+      if (!REDIRECTS.has(response.status) || location === null) return { response, url };
       await response.body?.cancel().catch(() => {});
       const current = typeof url === 'string' ? new URL(url) : url;
       const target = new URL(location, current);
@@ -233,14 +313,6 @@ export class HttpTransport {
           method: request.method,
           url: shownUrl,
           detail: 'too many redirects',
-        });
-      }
-      if (target.origin !== current.origin && this.#hasCredentials) {
-        throw new TaxiiError({
-          status: response.status,
-          method: request.method,
-          url: shownUrl,
-          detail: `refused to follow a redirect to another origin (${redactUrl(target)}) with credentials`,
         });
       }
       // RFC 9110 §15.4: 303 (and, by long practice, 301/302 after POST) continue as GET.
@@ -255,11 +327,18 @@ export class HttpTransport {
     }
   }
 
+  /** One fetch through the ky instance (its hooks run; its `prefixUrl` applies inside it). */
+  #send(url: string | URL, init: KyOptions): Promise<Response> {
+    const href = typeof url === 'string' ? url : url.href;
+    const prefix = this.#prefix;
+    if (prefix !== '' && href.startsWith(prefix)) return this.#ky(href.slice(prefix.length), init);
+    return this.#kyAbsolute(href, init);
+  }
+
   async #attempt(
     request: HttpRequest,
-    headers: Record<string, string>,
     shownUrl: string,
-  ): Promise<HttpResponse> {
+  ): Promise<HttpResponse & { requestedUrl: string | URL }> {
     const timeoutMs = this.#options.timeout === undefined ? 60_000 : this.#options.timeout;
     const { signal, timedOut, dispose } = attemptSignal(
       [this.#options.signal, request.signal],
@@ -292,16 +371,7 @@ export class HttpTransport {
       });
     };
     try {
-      // Plain fetch rather than ky: retries, timeouts and errors are handled here with
-      // TAXII semantics, and ky's per-request work (options merge, two Requests and a clone,
-      // AbortSignal.any) cost ~0.1x of the bare-fetch baseline at 100 objects a page
-      // (bench/results/feeds-taxii-pull.json; docs: feeds/taxii, "Why not ky").
-      const { response, url: finalUrl } = await this.#fetchFollowing(
-        request,
-        headers,
-        signal,
-        shownUrl,
-      );
+      const { response, url: finalUrl } = await this.#fetchFollowing(request, signal, shownUrl);
       const ok = response.status >= 200 && response.status < 300;
       const limit =
         ok || request.acceptStatuses?.includes(response.status)
@@ -320,7 +390,8 @@ export class HttpTransport {
         headers: response.headers,
         body,
         // Unredirected responses report the request URL, already redacted as `shownUrl`.
-        url: finalUrl === undefined ? shownUrl : redactUrl(finalUrl),
+        url: finalUrl === request.url ? shownUrl : redactUrl(finalUrl),
+        requestedUrl: finalUrl,
       };
     } catch (error) {
       if (error instanceof TaxiiError) throw error;
@@ -332,6 +403,10 @@ export class HttpTransport {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+function originOf(url: string | URL): string {
+  return (typeof url === 'string' ? new URL(url) : url).origin;
+}
 
 function describe(cause: unknown): string {
   if (cause instanceof Error) {

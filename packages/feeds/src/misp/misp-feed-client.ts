@@ -56,7 +56,7 @@ export class MispFeedClient {
 
   /** @param options - Feed URL and transport options. */
   constructor(options: MispFeedClientOptions) {
-    this.#http = new HttpTransport(options);
+    this.#http = new HttpTransport(options, options.url);
     this.#base = new URL(options.url.endsWith('/') ? options.url : `${options.url}/`);
   }
 

@@ -55,10 +55,10 @@ export class MispRestClient {
   constructor(options: MispRestClientOptions) {
     if (!options.apiKey) throw new TypeError('`apiKey` is required.');
     const { apiKey, url, ...http } = options;
-    this.#http = new HttpTransport({
-      ...http,
-      auth: { type: 'header', name: 'authorization', value: apiKey },
-    });
+    this.#http = new HttpTransport(
+      { ...http, auth: { type: 'header', name: 'authorization', value: apiKey } },
+      url,
+    );
     this.#base = new URL(url.endsWith('/') ? url : `${url}/`);
   }
 

@@ -93,7 +93,7 @@ export function httpFeedSource(options: {
   batchSize?: number;
   http?: HttpOptions;
 }): PollSource {
-  const http = new HttpTransport(options.http);
+  const http = new HttpTransport(options.http ?? {}, options.url);
   const batchSize = options.batchSize ?? 1000;
   return {
     id: options.id,

@@ -30,7 +30,10 @@ import {
 
 /** Options of {@link TaxiiClient}. */
 export interface TaxiiClientOptions extends HttpOptions {
-  /** The server's base URL; the discovery URL defaults to `taxii2/` under it (TAXII 2.1 §4.1). */
+  /**
+   * The server's base URL; the discovery URL defaults to `taxii2/` under it (TAXII 2.1
+   * §4.1). `auth` and `headers` go to this origin only (see `credentialOrigins`).
+   */
   url?: string;
   /** The discovery URL, when it is not at `/taxii2/`. */
   discoveryUrl?: string;
@@ -119,16 +122,21 @@ export class TaxiiClient {
    * @param options - Where the server is, how to authenticate, and transport limits.
    */
   constructor(options: TaxiiClientOptions) {
-    if (!options.url && !options.discoveryUrl)
-      throw new TypeError('`url` or `discoveryUrl` is required.');
-    this.#http = new HttpTransport(options);
+    // ky's `prefixUrl` names the server as well as `url` does.
+    const kyPrefix =
+      typeof options.ky === 'object' && options.ky.prefixUrl !== undefined
+        ? String(options.ky.prefixUrl)
+        : undefined;
+    const url = options.url ?? kyPrefix;
+    if (!url && !options.discoveryUrl)
+      throw new TypeError('`url` (or ky `prefixUrl`) or `discoveryUrl` is required.');
     // Relative API root URLs resolve against `url`, else against the discovery URL's origin.
-    this.#base = options.url ?? new URL('/', options.discoveryUrl).toString();
+    this.#base = url ?? new URL('/', options.discoveryUrl).toString();
     this.#discoveryUrl =
       options.discoveryUrl ??
-      (options.url
-        ? new URL('taxii2/', options.url.endsWith('/') ? options.url : `${options.url}/`).toString()
-        : undefined);
+      (url ? new URL('taxii2/', url.endsWith('/') ? url : `${url}/`).toString() : undefined);
+    // Credentials belong to the server the client was pointed at.
+    this.#http = new HttpTransport(options, url ?? options.discoveryUrl!);
     this.#onInvalid = options.onInvalidObject ?? 'throw';
   }
 
