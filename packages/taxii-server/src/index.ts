@@ -18,6 +18,7 @@ export type {
 export type { TaxiiErrorStatus } from './errors/taxii-http-error';
 export { TaxiiHttpError } from './errors/taxii-http-error';
 export { createTaxiiHandler } from './handler/create-taxii-handler';
+export type { RateLimitStore } from './limits/rate-limit-store';
 export { STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from './media-types';
 export { MemoryStorage } from './storage/memory-storage';
 export type {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RateLimitStore } from '../limits/rate-limit-store';
 import type { TaxiiStorage } from '../storage/taxii-storage';
 
 const principalList = z.array(z.string().min(1).max(200)).max(10_000);
@@ -179,6 +180,11 @@ export interface TaxiiServerConfig {
    */
   cursorSecret: string | Uint8Array | readonly (string | Uint8Array)[];
   storage: TaxiiStorage;
+  /**
+   * Where `limits.rateLimit` budgets are kept. Default: in process memory, per instance.
+   * With several instances, pass a shared store such as `PostgresRateLimiter`.
+   */
+  rateLimitStore?: RateLimitStore;
   /** Accept custom STIX content (custom types, properties, extensions) in POSTs. Default false. */
   allowCustomContent?: boolean;
   /** Clock in milliseconds (tests). */

@@ -218,9 +218,10 @@ export function createTaxiiHandler(config: TaxiiServerConfig): TaxiiHandler {
   const now = config.now ?? Date.now;
   const authenticator = new Authenticator(authSchema.parse(config.auth ?? {}), now);
   const cursors = new CursorCodec(config.cursorSecret);
-  const rateLimiter = limits.rateLimit
-    ? new RateLimiter(limits.rateLimit.perSecond, limits.rateLimit.burst, now)
-    : undefined;
+  const rateLimiter =
+    limits.rateLimit && !config.rateLimitStore
+      ? new RateLimiter(limits.rateLimit.perSecond, limits.rateLimit.burst, now)
+      : undefined;
   const roots = buildRoots(config);
   const discoveryPath = `/${(config.discoveryPath ?? '/taxii2/').replace(/^\/+|\/+$/g, '')}/`;
   const storage = config.storage;
@@ -616,8 +617,11 @@ export function createTaxiiHandler(config: TaxiiServerConfig): TaxiiHandler {
   ): Promise<Response> {
     const address = config.clientAddress ? config.clientAddress(request, info) : info.clientAddress;
     const principal = await authenticator.authenticate(request, address ?? '');
-    if (rateLimiter) {
-      const wait = rateLimiter.take(principal);
+    if (limits.rateLimit) {
+      const { perSecond, burst } = limits.rateLimit;
+      const wait = config.rateLimitStore
+        ? await config.rateLimitStore.take(`principal:${principal}`, perSecond, burst)
+        : rateLimiter!.take(principal);
       if (wait > 0) {
         throw new TaxiiHttpError(429, 'Too many requests.', `Retry in ${wait} s.`, {
           'retry-after': String(wait),

@@ -1,7 +1,8 @@
 /**
  * A token bucket per key: `burst` requests at once, refilled at `perSecond`. In process
- * memory, so each instance behind a load balancer limits on its own; put a shared limiter
- * in front when the total must be exact.
+ * memory, so each instance behind a load balancer limits on its own; the handler's
+ * `rateLimitStore` (e.g. `PostgresRateLimiter`) replaces it when the total must hold across
+ * instances.
  */
 export class RateLimiter {
   readonly #buckets = new Map<string, { tokens: number; at: number }>();

@@ -1,1 +1,2 @@
+export { PostgresRateLimiter } from './postgres-rate-limiter';
 export { PostgresStorage } from './postgres-storage';
