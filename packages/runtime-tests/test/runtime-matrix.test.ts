@@ -186,9 +186,44 @@ describe('the scenarios on the host Node, from the packed tarballs', () => {
   });
 });
 
-describe('every other runtime gives the same results', () => {
-  const bin = (...path: string[]) => join(project, 'node_modules', ...path);
+const bin = (...path: string[]) => join(project, 'node_modules', ...path);
 
+/** Whether a Node version satisfies an `engines.node` range of `>=` bounds (all ours are). */
+function satisfies(version: string, range: string): boolean {
+  const numbers = (v: string) => v.split('.').map((part) => Number.parseInt(part, 10) || 0);
+  return range.split(/\s+/).every((bound) => {
+    const min = /^>=\s*v?([\d.]+)$/.exec(bound)?.[1];
+    if (!min) throw new Error(`engines range \`${range}\` is not a list of >= bounds`);
+    const [a, b] = [numbers(version), numbers(min)];
+    for (let i = 0; i < 3; i += 1)
+      if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+    return true;
+  });
+}
+
+describe('the runtime packages, from the npm registry', () => {
+  it('each runs on the Node that runs it (its `engines`)', () => {
+    // The installs run on the host Node; miniflare (and workerd under it) run on Node 22.
+    const runsOn: Record<string, string> = {
+      node22: process.versions.node,
+      node24: process.versions.node,
+      bun: process.versions.node,
+      deno: process.versions.node,
+      miniflare: runtimes.node22,
+      workerd: runtimes.node22,
+    };
+    for (const [name, node] of Object.entries(runsOn)) {
+      const manifest = JSON.parse(readFileSync(bin(name, 'package.json'), 'utf8')) as {
+        engines?: { node?: string };
+      };
+      const range = manifest.engines?.node;
+      if (range)
+        expect(satisfies(node, range), `${name} needs Node ${range}, runs on ${node}`).toBe(true);
+    }
+  });
+});
+
+describe('every other runtime gives the same results', () => {
   it(`Node ${runtimes.node22}`, async () => {
     const results = await runScenarios(bin('node22', 'bin', 'node'), ['run-server-runtime.mjs']);
     expect(results.runtime).toBe(`node ${runtimes.node22}`);
@@ -221,11 +256,6 @@ describe('every other runtime gives the same results', () => {
 
   it(`workerd through miniflare ${runtimes.miniflare}, pulled from Node`, async () => {
     // miniflare 4 needs Node 22 or later (its `engines`), so it runs on the matrix's Node 22.
-    const engines = JSON.parse(readFileSync(bin('miniflare', 'package.json'), 'utf8')) as {
-      engines: { node: string };
-    };
-    const needed = Number(/>=\s*(\d+)/.exec(engines.engines.node)?.[1]);
-    expect(Number(runtimes.node22.split('.')[0])).toBeGreaterThanOrEqual(needed);
     const results = await runScenarios(bin('node22', 'bin', 'node'), [
       'run-workerd.mjs',
       runtimes.workerdCompatibilityDate,
