@@ -1,8 +1,8 @@
 // The one place that knows where Chromium is. Every browser suite launches through
 // `chromiumLaunchOptions()`; `pnpm test`'s set-up step calls `ensureChromium()` first, which
 // installs Debian's `chromium` with apt when none is found (never a downloaded browser build).
-import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
+import { aptInstall, canAptInstall } from './apt-install.mjs';
 
 /** Where distributions put Chromium (or Chrome), most likely first. */
 const CANDIDATE_PATHS = [
@@ -47,12 +47,6 @@ export const MISSING_CHROMIUM_MESSAGE =
   'Fedora: `dnf install chromium`; macOS: `brew install --cask chromium`) or set CHROMIUM_PATH to a ' +
   'Chromium or Chrome executable. The tests never download a browser build.';
 
-function isDebianLike() {
-  if (!existsSync('/etc/os-release')) return false;
-  const release = readFileSync('/etc/os-release', 'utf8');
-  return /^(ID|ID_LIKE)=.*\b(debian|ubuntu)\b/m.test(release);
-}
-
 /**
  * Makes sure a Chromium is there before the browser suites run: found, or installed with
  * `apt-get install chromium` on a Debian/Ubuntu machine where we are root. Returns the path,
@@ -63,17 +57,11 @@ export function ensureChromium(options = {}) {
   const log = options.log ?? ((line) => console.log(line));
   const found = findChromium();
   if (found) return found;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (isDebianLike() && isRoot) {
+  if (canAptInstall()) {
     log("test set-up: no Chromium found; installing Debian's `chromium` with apt-get (once)…");
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    const install =
-      update.status === 0
-        ? spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env })
-        : update;
+    const ok = aptInstall('chromium');
     const installed = findChromium();
-    if (install.status === 0 && installed) {
+    if (ok && installed) {
       log(`test set-up: installed ${installed}`);
       return installed;
     }

@@ -1,9 +1,9 @@
 // The one place that knows where the PostgreSQL server binaries are. The TAXII server's
 // PostgreSQL suites start a throw-away server from them; `pnpm test`'s set-up step calls
 // `ensurePostgres()` first, which installs Debian's `postgresql` with apt when none is found.
-import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { aptInstall, canAptInstall } from './apt-install.mjs';
 
 /** The programs a throw-away server needs: `initdb` creates the data folder, `pg_ctl` starts it. */
 const REQUIRED_PROGRAMS = ['initdb', 'pg_ctl', 'postgres'];
@@ -60,12 +60,6 @@ export const MISSING_POSTGRES_MESSAGE =
   'macOS: `brew install postgresql`) or set PG_BIN to the folder that holds them. ' +
   'The tests start and stop their own throw-away server on 127.0.0.1.';
 
-function isDebianLike() {
-  if (!existsSync('/etc/os-release')) return false;
-  const release = readFileSync('/etc/os-release', 'utf8');
-  return /^(ID|ID_LIKE)=.*\b(debian|ubuntu)\b/m.test(release);
-}
-
 /**
  * Makes sure the PostgreSQL server programs are there before the suites run: found, or
  * installed with `apt-get install postgresql` on a Debian/Ubuntu machine where we are root.
@@ -76,19 +70,13 @@ export function ensurePostgres(options = {}) {
   const log = options.log ?? ((line) => console.log(line));
   const found = findPostgresBin();
   if (found) return found;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (isDebianLike() && isRoot) {
+  if (canAptInstall()) {
     log(
       "test set-up: no PostgreSQL server found; installing Debian's `postgresql` with apt-get (once)…",
     );
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    const install =
-      update.status === 0
-        ? spawnSync('apt-get', ['install', '-y', '-qq', 'postgresql'], { stdio: 'inherit', env })
-        : update;
+    const ok = aptInstall('postgresql');
     const installed = findPostgresBin();
-    if (install.status === 0 && installed) {
+    if (ok && installed) {
       log(`test set-up: installed the PostgreSQL server programs in ${installed}`);
       return installed;
     }
