@@ -242,6 +242,30 @@ describe('check', () => {
   });
 });
 
+describe('check with an uploaded log file', () => {
+  it('reads the file, refangs, and finds the URLhaus URL', async () => {
+    const form = new FormData();
+    form.set('csrf', await admin.csrf());
+    form.set('text', '');
+    form.set(
+      'file',
+      new Blob(['2026-01-01 10:00:00 proxy GET hxxp://176.65.139[.]212/eclipse.m68k 200\n'], {
+        type: 'text/plain',
+      }),
+      'firewall.log',
+    );
+    const response = await fetch(`${hub.origin}/check`, {
+      method: 'POST',
+      headers: { cookie: admin.cookie, origin: hub.origin },
+      body: form,
+    });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toMatch(/[1-9]\d* hits? from/);
+    expect(html).toContain('<code>http://176.65.139.212/eclipse.m68k</code>');
+  });
+});
+
 describe('partners', () => {
   it('each key reads only its own partner root; no key, a wrong key or a revoked key is refused', async () => {
     const crime = await createKey(admin, 'crime-agency');

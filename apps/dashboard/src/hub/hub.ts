@@ -123,6 +123,8 @@ export class Hub {
   ) {
     this.config = options.config;
     this.demo = demo;
+    // One listener per open Sources page (bounded to 100 by /api/events).
+    this.events.setMaxListeners(101);
     this.db = openHubDatabase(options.config.storage.sqlite);
     this.accounts = new Accounts(this.db);
     this.catalog = new Catalog(this.db);

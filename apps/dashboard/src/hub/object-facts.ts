@@ -30,38 +30,66 @@ export function tlpOf(object: Record<string, unknown>): TlpName {
   return best < 0 ? 'unmarked' : TLP_ORDER[best]!;
 }
 
+/** Reads the quoted literal starting at `quote` (STIX patterns escape `'` and `\\` with `\\`). */
+function literalAt(text: string, quote: number): { value: string; end: number } {
+  let out = '';
+  let i = quote + 1;
+  for (; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\\' && i + 1 < text.length) {
+      out += text[++i];
+      continue;
+    }
+    if (ch === "'") break;
+    out += ch;
+  }
+  return { value: out.slice(0, 2000), end: i };
+}
+
+/** The object path just before a comparison operator ending at `before` (e.g. `ipv4-addr:value`). */
+function pathBefore(text: string, before: number): string {
+  let i = before - 1;
+  while (i >= 0 && text[i] === ' ') i--;
+  while (i >= 0 && '=!<>'.includes(text[i]!)) i--; // the operator
+  while (i >= 0 && text[i] === ' ') i--;
+  const end = i + 1;
+  while (i >= 0 && !' ([]'.includes(text[i]!)) i--;
+  return text.slice(i + 1, end);
+}
+
 /**
- * The object type and first literal of an indicator pattern, e.g. `ipv4-addr` and
- * `203.0.113.5` for `[ipv4-addr:value = '203.0.113.5']`. A linear scan (no regular
+ * The object type and the value an indicator pattern is about, e.g. `ipv4-addr` and
+ * `203.0.113.5` for `[ipv4-addr:value = '203.0.113.5']`: the first literal compared to a
+ * `value` or `hashes` property, else the first literal. A linear scan (no regular
  * expression), so hostile patterns cost at most one pass; empty strings when the
  * pattern has no comparison.
  */
 export function patternFacts(pattern: string): { iocType: string; value: string } {
   const text = pattern.length > 10_000 ? pattern.slice(0, 10_000) : pattern;
-  let iocType = '';
-  const open = text.indexOf('[');
-  const colon = open < 0 ? -1 : text.indexOf(':', open);
-  if (colon > open)
-    iocType = text
-      .slice(open + 1, colon)
-      .trim()
-      .slice(0, 100);
-  let value = '';
-  const quote = text.indexOf("'");
-  if (quote >= 0) {
-    let out = '';
-    for (let i = quote + 1; i < text.length; i++) {
-      const ch = text[i];
-      if (ch === '\\' && i + 1 < text.length) {
-        out += text[++i];
-        continue;
-      }
-      if (ch === "'") break;
-      out += ch;
+  let first: { value: string; path: string } | undefined;
+  for (let quote = text.indexOf("'"); quote >= 0; ) {
+    const literal = literalAt(text, quote);
+    // A literal right after `.` is part of a path (`hashes.'SHA-256'`), not a compared value.
+    if (text[quote - 1] === '.') {
+      quote = text.indexOf("'", literal.end + 1);
+      continue;
     }
-    value = out.slice(0, 2000);
+    const path = pathBefore(text, quote);
+    first ??= { value: literal.value, path };
+    const property = path.slice(path.indexOf(':') + 1);
+    if (property.endsWith('value') || property.startsWith('hashes.')) {
+      return {
+        iocType: path.slice(0, Math.max(0, path.indexOf(':'))).slice(0, 100),
+        value: literal.value,
+      };
+    }
+    quote = text.indexOf("'", literal.end + 1);
   }
-  return { iocType, value };
+  if (!first) return { iocType: '', value: '' };
+  return {
+    iocType: first.path.slice(0, Math.max(0, first.path.indexOf(':'))).slice(0, 100),
+    value: first.value,
+  };
 }
 
 /** `modified`, else `created`, else '' (SCOs have neither). */

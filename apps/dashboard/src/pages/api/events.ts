@@ -1,9 +1,17 @@
 import type { APIRoute } from 'astro';
 import type { HubEvent } from '../../hub/hub';
 
+const MAX_STREAMS = 100;
+
 /** Server-sent events (HTML Living Standard §9.2) with every poll's progress. */
 export const GET: APIRoute = ({ locals, request }) => {
   const hub = locals.hub;
+  // Each open stream holds a listener: bounded, so many tabs cannot exhaust the server.
+  if (hub.events.listenerCount('event') >= MAX_STREAMS)
+    return new Response('Too many open event streams.', {
+      status: 503,
+      headers: { 'retry-after': '30' },
+    });
   const encoder = new TextEncoder();
   let listener: ((event: HubEvent) => void) | undefined;
   let keepAlive: NodeJS.Timeout | undefined;
