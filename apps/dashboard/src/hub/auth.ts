@@ -64,8 +64,26 @@ export class Accounts {
     this.#db.prepare('DELETE FROM hub_sessions WHERE username = ?').run(username);
   }
 
+  /** Failed sign-ins per user name in the current window (bounded: cleared when large). */
+  readonly #failures = new Map<string, { count: number; since: number }>();
+
+  /** Whether this user name has failed too often recently (10 per 5 minutes). */
+  locked(username: string): boolean {
+    const entry = this.#failures.get(username);
+    return entry !== undefined && entry.count >= 10 && Date.now() - entry.since < 5 * 60_000;
+  }
+
+  #recordFailure(username: string): void {
+    if (this.#failures.size > 10_000) this.#failures.clear();
+    const entry = this.#failures.get(username);
+    if (!entry || Date.now() - entry.since >= 5 * 60_000)
+      this.#failures.set(username, { count: 1, since: Date.now() });
+    else entry.count++;
+  }
+
   /** Checks the password; on success returns a new session token (cookie value). */
   async signIn(username: string, password: string): Promise<string | undefined> {
+    if (this.locked(username)) return undefined;
     const row = this.#db
       .prepare('SELECT password_hash FROM hub_users WHERE username = ?')
       .get(username) as { password_hash: string } | undefined;
@@ -74,7 +92,11 @@ export class Accounts {
       password.slice(0, 1024),
       row?.password_hash ?? 'scrypt$00000000000000000000000000000000$00',
     );
-    if (!row || !ok) return undefined;
+    if (!row || !ok) {
+      this.#recordFailure(username);
+      return undefined;
+    }
+    this.#failures.delete(username);
     const token = randomBytes(32).toString('base64url');
     this.#db
       .prepare('INSERT INTO hub_sessions (token_hash, username, csrf, expires) VALUES (?, ?, ?, ?)')
