@@ -75,7 +75,11 @@ export interface Projection {
  * objects become new versions (STIX 2.1 §3.6: same id, later `modified`) when the
  * provider created them, or derived objects with new ids when someone else did; no
  * reference points at anything not sent; the marking definitions needed are included;
- * and a statement marking names the agreement and version.
+ * and a statement marking names the agreement and version. The bundle always parses with
+ * `parseStix(bundle, { mode: 'strict', allowCustom })` with no errors: an object that would
+ * not is withheld with the validator's reason. Input objects are never modified and are
+ * treated as immutable: validity verdicts are remembered per input object, so edit a copy,
+ * not an object already projected.
  *
  * @param input - A STIX bundle (`{ type: 'bundle', objects }`) or an array of objects.
  * @param agreement - A validated or compiled agreement.

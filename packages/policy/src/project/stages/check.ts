@@ -6,7 +6,7 @@
 import { isScoType } from '../../internal/stix-facts';
 import type { Entry } from './entry';
 import { outputId, type ProjectionState, withholdLater } from './state';
-import { strictIssues } from './validity';
+import { copyIssues, strictIssues } from './validity';
 
 /** Input: the marked entries. Output: invalid ones withheld; `true` when nothing had to be. */
 export function check(state: ProjectionState): boolean {
@@ -14,7 +14,11 @@ export function check(state: ProjectionState): boolean {
   const seen = new Set<string>();
   for (const entry of state.entries) {
     if (entry.withheld || entry.replacement) continue;
-    const issue = strictIssues(entry.object, state.allowCustom, entry.object === entry.original)[0];
+    const issue = (
+      entry.object === entry.original
+        ? strictIssues(entry.object, state.allowCustom)
+        : copyIssues(entry.original, entry.object, state.allowCustom)
+    )[0];
     if (issue) {
       clean = false;
       withholdLater(state, entry, {

@@ -28,3 +28,42 @@ export function strictIssues(
   if (remember) cache.set(object, errors);
   return errors;
 }
+
+const changedCache = new WeakMap<object, Map<string, readonly StixIssue[]>>();
+const changedCustomCache = new WeakMap<object, Map<string, readonly StixIssue[]>>();
+/** Distinct edits remembered per input object (projections for many recipients repeat them). */
+const MAX_EDITS_PER_OBJECT = 16;
+
+/**
+ * The strict errors of a redacted copy of an input object. The copy is fully described by
+ * its input object plus the top-level values that differ from it (copy-on-write: an edit
+ * anywhere below a property gives that property a new value), so the verdict is
+ * remembered under that description and projecting one bundle for many recipients
+ * validates each distinct copy once.
+ */
+export function copyIssues(
+  original: object,
+  copy: Record<string, unknown>,
+  allowCustom: boolean,
+): readonly StixIssue[] {
+  const source = original as Record<string, unknown>;
+  let key = '';
+  for (const property of Object.keys(copy)) {
+    const value = copy[property];
+    key +=
+      value === source[property] && Object.hasOwn(source, property)
+        ? `${property}\u0000`
+        : `${property}=${JSON.stringify(value)}\u0000`;
+  }
+  const caches = allowCustom ? changedCustomCache : changedCache;
+  let cache = caches.get(original);
+  const hit = cache?.get(key);
+  if (hit !== undefined) return hit;
+  const issues = strictIssues(copy, allowCustom, false);
+  if (cache === undefined) {
+    cache = new Map();
+    caches.set(original, cache);
+  }
+  if (cache.size < MAX_EDITS_PER_OBJECT) cache.set(key, issues);
+  return issues;
+}
