@@ -66,6 +66,9 @@ function storageError(message: string, cause: unknown): IntelshareError {
 export class PostgresStorage implements TaxiiStorage {
   readonly #pool: pg.Pool;
   readonly #ownsPool: boolean;
+  /** Where pages are read: a read replica when given, else the primary pool. */
+  readonly #readPool: pg.Pool;
+  readonly #ownsReadPool: boolean;
   readonly #now: () => number;
   #ready: Promise<void> | undefined;
   /** SQL text → prepared statement name. Filters bind lists as arrays, so few texts occur. */
@@ -82,11 +85,26 @@ export class PostgresStorage implements TaxiiStorage {
 
   /**
    * @param pool - a `pg.Pool` (not closed by {@link PostgresStorage.close}) or a connection string.
-   * @param options - `now` replaces the clock (milliseconds), for tests.
+   * @param options - `readPool`: a read replica (pool or connection string) that object
+   *   pages are read from; writes, deletes and status resources stay on `pool`. A replica
+   *   replays commits in commit order, so a lagging one shows a prefix of the collection:
+   *   cursors never skip or repeat there, new objects only appear later. `now` replaces the
+   *   clock (milliseconds), for tests.
    */
-  constructor(pool: pg.Pool | string, options: { now?: () => number } = {}) {
+  constructor(
+    pool: pg.Pool | string,
+    options: { readPool?: pg.Pool | string; now?: () => number } = {},
+  ) {
     this.#ownsPool = typeof pool === 'string';
     this.#pool = typeof pool === 'string' ? new pg.Pool({ connectionString: pool }) : pool;
+    const read = options.readPool;
+    this.#ownsReadPool = typeof read === 'string';
+    this.#readPool =
+      read === undefined
+        ? this.#pool
+        : typeof read === 'string'
+          ? new pg.Pool({ connectionString: read })
+          : read;
     this.#now = options.now ?? Date.now;
   }
 
@@ -231,7 +249,7 @@ export class PostgresStorage implements TaxiiStorage {
     // A named statement is parsed and planned once per connection, not once per page; rows
     // as arrays skip building an object with named keys per row.
     const name = this.#statementName(text);
-    const result = await this.#pool.query<ObjectTuple>({
+    const result = await this.#readPool.query<ObjectTuple>({
       text,
       values: params,
       rowMode: 'array',
@@ -309,5 +327,6 @@ export class PostgresStorage implements TaxiiStorage {
 
   async close(): Promise<void> {
     if (this.#ownsPool) await this.#pool.end();
+    if (this.#ownsReadPool) await this.#readPool.end();
   }
 }
