@@ -226,7 +226,7 @@ export function projectMispEvent(
   const groups = new Map<string, MispSharingGroup>();
   for (const group of options.sharingGroups ?? []) {
     if (isRecord(group) && isRecord(group.SharingGroup))
-      groups.set(String(group.SharingGroup.id), group);
+      groups.set(scalarText(group.SharingGroup.id), group);
   }
 
   const judge = (
@@ -260,7 +260,8 @@ export function projectMispEvent(
     decision = { ...decision, id: `misp-${kind}:${uuid}`, type: `misp-${kind}` };
     const raw = Number(item.distribution ?? 5);
     const distribution = raw === 5 ? inherited.distribution : raw;
-    const sharingGroup = raw === 5 ? inherited.sharingGroup : String(item.sharing_group_id ?? '0');
+    const sharingGroup =
+      raw === 5 ? inherited.sharingGroup : scalarText(item.sharing_group_id ?? '0');
     if (decision.action === 'withhold') return { decision, distribution, sharingGroup };
     const denies: Reason[] = [];
     for (const tag of unreadable) {
@@ -338,18 +339,18 @@ export function projectMispEvent(
         );
         const allLocal =
           (group.SharingGroupServer ?? []).some(
-            (server) => server.all_orgs === true && String(server.server_id) === '0',
+            (server) => server.all_orgs === true && scalarText(server.server_id) === '0',
           ) &&
           options.community !== undefined &&
           who.communities.includes(options.community);
         return member || allLocal
           ? undefined
           : deny(
-              `The recipient is not a member of MISP sharing group "${String(group.SharingGroup.name ?? sharingGroupId)}".`,
+              `The recipient is not a member of MISP sharing group "${scalarText(group.SharingGroup.name ?? sharingGroupId)}".`,
             );
       }
       default:
-        return deny(`MISP distribution level ${String(distribution)} is not one of 0–5.`);
+        return deny(`MISP distribution level ${scalarText(distribution)} is not one of 0–5.`);
     }
   }
 
@@ -409,7 +410,7 @@ export function projectMispEvent(
       const inherited =
         raw === 5
           ? inheritFromEvent
-          : { distribution: raw, sharingGroup: String(object.sharing_group_id ?? '0') };
+          : { distribution: raw, sharingGroup: scalarText(object.sharing_group_id ?? '0') };
       const kept = keepAttributes(object.Attribute, inherited, `Event.Object[${index}].Attribute`);
       if (kept.length > 0) objects.push({ ...object, Attribute: kept });
     });
@@ -427,4 +428,11 @@ export function projectMispEvent(
 
 function orgUuid(org: unknown): string | undefined {
   return isRecord(org) && typeof org.uuid === 'string' ? org.uuid : undefined;
+}
+
+/** A string or number from input as text; anything else (objects, even without a prototype) as a marker that matches nothing. */
+function scalarText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : `(${value === null ? 'null' : typeof value})`;
 }

@@ -15,7 +15,7 @@ import { tlpRank } from '../../markings/tlp';
 import type { Reason, Redaction } from '../decision';
 import { checkIep, checkPap, type MarkingCheck } from './marking-checks';
 import type { IepMarking, ObjectMarkings, PapMarking } from './object-markings';
-import { isRecord, type Refusal, type StageInput } from './stage';
+import { isRecord, type Refusal, type StageInput, shown } from './stage';
 
 /** More selectors than any real object carries; beyond it the object is withheld (bounded work). */
 const MAX_SELECTORS = 1000;
@@ -76,7 +76,7 @@ export function granularRedactions(
             rule: 'granular-marking',
             effect: 'deny',
             clause: 'object',
-            message: `granular_markings[${i}] selector \`${String(selector).slice(0, 100)}\` does not point at anything in the object, so what it protects cannot be removed.`,
+            message: `granular_markings[${i}] selector \`${shown(selector)}\` does not point at anything in the object, so what it protects cannot be removed.`,
           },
           whyNot: 'The provider fixes the granular marking selector.',
         };

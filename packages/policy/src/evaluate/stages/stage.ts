@@ -46,3 +46,10 @@ export function add(list: Redaction[] | undefined, redaction: Redaction): Redact
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** A value from input as text for a message: strings as they are, anything else by its type (never `String(value)`, which throws for objects without a prototype). */
+export function shown(value: unknown, max = 100): string {
+  return typeof value === 'string'
+    ? value.slice(0, max)
+    : `(${value === null ? 'null' : typeof value})`;
+}

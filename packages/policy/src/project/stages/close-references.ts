@@ -168,7 +168,7 @@ function derivedId(entry: Entry, a: SharingAgreement): string {
     .map((r) => `${r.action}:${r.path}`)
     .sort()
     .join(',');
-  const name = `derived|${String(entry.original.id)}|${String(entry.original.modified ?? '')}|${a.id}@${a.version}|${signature}`;
+  const name = `derived|${String(entry.original.id)}|${typeof entry.original.modified === 'string' ? entry.original.modified : ''}|${a.id}@${a.version}|${signature}`;
   // Projections of one input for several recipients derive the same ids: hash once per
   // input object and name (the id is a pure function of the name and the type).
   let cache = derivedIdCache.get(entry.original);

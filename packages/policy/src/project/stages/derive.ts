@@ -52,9 +52,7 @@ function translated(byId: Map<string, Entry[]>, entry: Entry): Entry | undefined
   if (!versions) return undefined;
   return (
     versions.find((v) => v.original.modified === entry.original.object_modified) ??
-    versions.reduce((a, b) =>
-      String(b.original.modified ?? '') > String(a.original.modified ?? '') ? b : a,
-    )
+    versions.reduce((a, b) => (stamp(b.original.modified) > stamp(a.original.modified) ? b : a))
   );
 }
 
@@ -164,4 +162,8 @@ function removal(path: string, property: string | undefined): Redaction {
       ? `\`${property}\` is not shared (or not shared unchanged) in the object this translates, so its translation is removed.`
       : 'No field this language translates is shared, so the language is removed.',
   };
+}
+
+function stamp(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }
