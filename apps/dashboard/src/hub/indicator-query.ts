@@ -94,6 +94,12 @@ export function queryIndicators(
 ): IndicatorPage | { error: string } {
   const where: string[] = [];
   const params: Record<string, unknown> = Object.create(null);
+  const sort = INDICATOR_SORTS[query.sort];
+  // Sorted by anything but seq, the page is read along the sort column's index and the
+  // filters are checked row by row (a unary + keeps SQLite off the filter columns' indexes,
+  // which would make it sort every matching row instead). Sorted newest first, the
+  // (column, seq) indexes give the rows of an equality filter already in seq order.
+  const col = (name: string) => (sort.column === 'seq' ? name : `+${name}`);
   const q = query.q?.trim();
   if (q) {
     if ([...q].length >= 3) {
@@ -102,25 +108,25 @@ export function queryIndicators(
       );
       params.fts = ftsPhrase(q);
     } else {
-      where.push('value >= @prefix AND value < @prefixEnd');
+      where.push(`${col('value')} >= @prefix AND ${col('value')} < @prefixEnd`);
       params.prefix = q;
       params.prefixEnd = `${q}\u{10FFFF}`;
     }
   }
   if (query.type) {
-    where.push('ioc_type = @type');
+    where.push(`${col('ioc_type')} = @type`);
     params.type = query.type;
   }
   if (query.tlp) {
-    where.push('tlp = @tlp');
+    where.push(`${col('tlp')} = @tlp`);
     params.tlp = query.tlp;
   }
   if (query.source) {
-    where.push('source = @source');
+    where.push(`${col('source')} = @source`);
     params.source = query.source;
   }
   if (query.minConfidence !== undefined) {
-    where.push('confidence >= @minConfidence');
+    where.push(`${col('confidence')} >= @minConfidence`);
     params.minConfidence = query.minConfidence;
   }
   if (query.validity) {
@@ -134,7 +140,6 @@ export function queryIndicators(
   if (query.revoked === 'exclude') where.push('revoked = 0');
   else if (query.revoked === 'only') where.push('revoked = 1');
 
-  const sort = INDICATOR_SORTS[query.sort];
   const cmp = sort.direction === 'DESC' ? '<' : '>';
   if (query.after) {
     const cursor = decodeCursor(query.after);
@@ -142,19 +147,20 @@ export function queryIndicators(
     params.afterSeq = cursor[1];
     if (sort.column === 'seq') where.push(`seq ${cmp} @afterSeq`);
     else if (cursor[0] === null) {
-      // NULLs sort last in DESC order (SQLite puts them first in ASC; confidence is the only nullable key).
+      // Past the last non-NULL key: only NULL keys remain (DESC order puts them last).
       where.push(`${sort.column} IS NULL AND seq ${cmp} @afterSeq`);
     } else {
       params.afterKey = cursor[0];
+      // A row-value comparison, so SQLite starts the index scan at the cursor (no offset cost).
       where.push(
-        `(${sort.column} ${cmp} @afterKey OR (${sort.column} = @afterKey AND seq ${cmp} @afterSeq)${sort.direction === 'DESC' ? ` OR ${sort.column} IS NULL` : ''})`,
+        `((${sort.column}, seq) ${cmp} (@afterKey, @afterSeq)${sort.direction === 'DESC' ? ` OR ${sort.column} IS NULL` : ''})`,
       );
     }
   }
+  // SQLite sorts NULL below every value: last in DESC order, which is where a missing
+  // confidence belongs (value and modified are never NULL), so the index order is the page order.
   const order =
-    sort.column === 'seq'
-      ? `seq ${sort.direction}`
-      : `${sort.column} IS NULL, ${sort.column} ${sort.direction}, seq ${sort.direction}`;
+    sort.column === 'seq' ? 'seq DESC' : `${sort.column} ${sort.direction}, seq ${sort.direction}`;
   const sql = `SELECT seq, id, name, value, ioc_type, tlp, source, confidence, valid_from, valid_until, revoked, modified
     FROM hub_indicators ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${query.limit + 1}`;
   const rows = db.prepare(sql).all(params) as IndicatorRow[];
