@@ -2,7 +2,8 @@
 // FUZZ_SEED (default random, always printed), FUZZ_RUNS (inputs per family, default 200),
 // FUZZ_TARGETS (comma-separated names), FUZZ_FAMILIES (comma-separated `target/family`),
 // FUZZ_MS_PER_MB (time budget, default 2000; `off` for no time verdict), FUZZ_OUT (result
-// name under bench/results/, default `fuzz`). Exits 1 on any finding.
+// name under bench/results/, default `fuzz`); each also as INTELSHARE_FUZZ_*. Exits 1 on
+// any finding.
 import { writeBenchResult } from '@intelshare/bench';
 import { printFuzzReport } from './report';
 import { runFuzz } from './run-fuzz';
@@ -12,7 +13,12 @@ const list = (value: string | undefined) =>
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-const env = process.env;
+// turbo passes only `INTELSHARE_*` variables to tasks, so under `pnpm bench` the same
+// settings are also read from `INTELSHARE_FUZZ_SEED` and so on.
+const env: Record<string, string | undefined> = Object.create(null);
+for (const name of ['SEED', 'RUNS', 'TARGETS', 'FAMILIES', 'MS_PER_MB', 'OUT']) {
+  env[`FUZZ_${name}`] = process.env[`FUZZ_${name}`] ?? process.env[`INTELSHARE_FUZZ_${name}`];
+}
 const seed = env.FUZZ_SEED ? Number(env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
 if (!Number.isSafeInteger(seed)) throw new TypeError('`FUZZ_SEED` must be an integer.');
 const runs = env.FUZZ_RUNS ? Number(env.FUZZ_RUNS) : 200;
@@ -39,12 +45,34 @@ const report = await runFuzz({
     ),
 });
 printFuzzReport(report);
-const file = writeBenchResult(env.FUZZ_OUT ?? 'fuzz', {
+const out = env.FUZZ_OUT ?? 'fuzz';
+const file = writeBenchResult(out, {
   name: 'fuzz',
   date: new Date().toISOString(),
   node: process.version,
   seconds: Math.round((Date.now() - started) / 1000),
   ...report,
+  findings: report.findings.map(({ input: _input, ...finding }) => finding),
 });
-console.log(`Wrote ${file}`);
+// The failing inputs themselves, for exact replays (byte inputs as UTF-8 text, lossy only
+// for invalid sequences, which the reproduction line then describes).
+const inputs = writeBenchResult(
+  `${out}-inputs`,
+  report.findings.map((finding) => ({
+    target: finding.target,
+    family: finding.family,
+    kind: finding.kind,
+    input: replayable(finding.input),
+  })),
+);
+console.log(`Wrote ${file} and ${inputs}`);
+
+function replayable(input: unknown): unknown {
+  const text = JSON.stringify(input, (_key, value: unknown) =>
+    value instanceof Uint8Array ? { utf8: new TextDecoder().decode(value) } : value,
+  );
+  return text.length > 1_000_000
+    ? { omitted: `${text.length} characters; rebuild it from the reproduction` }
+    : JSON.parse(text);
+}
 if (!report.passed) process.exitCode = 1;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { mutatedText } from './mutate';
+import { applyEdits, mutatedText } from './mutate';
 import type { Seeds } from './seeds';
 
 /** A pattern to fuzz and the observed data (JSON text) to match it against. */
@@ -99,7 +99,23 @@ export function patternFamilies(seeds: Seeds): Record<string, fc.Arbitrary<Patte
     'token-soup': fc
       .array(fc.constantFrom(...TOKENS), { maxLength: 40 })
       .map((parts) => ({ text: parts.join(''), observations: PLAIN })),
-    'fixture-mutation': mutatedText(seeds.patterns).map((text) => ({ text, observations: PLAIN })),
+    // One or two pattern-token edits, so that many mutants still parse and reach the matcher.
+    'fixture-mutation': fc
+      .tuple(
+        fc.constantFrom(...seeds.patterns),
+        fc.array(
+          fc.record({ at: fc.nat(), remove: fc.nat(2), insert: fc.constantFrom(...TOKENS, '') }),
+          {
+            minLength: 1,
+            maxLength: 2,
+          },
+        ),
+      )
+      .map(([seed, edits]) => ({ text: applyEdits(seed, edits), observations: PLAIN })),
+    'fixture-byte-mutation': mutatedText(seeds.patterns).map((text) => ({
+      text,
+      observations: PLAIN,
+    })),
     'qualifier-chain': fc
       .tuple(
         fc.integer({ min: 1, max: 30_000 }),

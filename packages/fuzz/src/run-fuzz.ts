@@ -46,6 +46,8 @@ export interface Finding {
   index: number;
   /** Further inputs that failed the same way. */
   repeats: number;
+  /** The input itself, for an exact replay (`bench/results/fuzz-inputs.json`). */
+  input: unknown;
 }
 
 /** The slowest input of a target, measured against its budget and the baseline. */
@@ -290,6 +292,7 @@ function finding(
     seed,
     index,
     repeats: 0,
+    input,
   };
 }
 

@@ -10,6 +10,7 @@ import { parseStixTarget } from './parse-stix';
 import { parseStixStreamTarget } from './parse-stix-stream';
 import { patternsTarget } from './patterns';
 import { projectTarget } from './project';
+import { stixToMispTarget } from './stix-to-misp';
 import { validateStixObjectTarget } from './validate-stix-object';
 import { watchdogSelfTest } from './watchdog-self-test';
 
@@ -24,6 +25,7 @@ export const TARGETS: readonly FuzzTarget<Recipe>[] = [
   parseFeedTarget,
   parseFeedStreamTarget,
   mispToStixTarget,
+  stixToMispTarget,
   parseAgreementTarget,
   projectTarget,
 ] as unknown as readonly FuzzTarget<Recipe>[];
