@@ -140,10 +140,15 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
   async *pages(): AsyncGenerator<StixObject[], void, undefined> {
     const options = this.#options;
     const window = new VersionWindow(options.dedupeWindow ?? 10_000);
+    const digest = new PageDigest();
     const start = this.#state();
     for (const key of start.boundary ?? []) {
       const bar = key.lastIndexOf('|');
-      if (bar > 0) window.add(key.slice(0, bar), key.slice(bar + 1));
+      if (bar > 0) {
+        const id = key.slice(0, bar);
+        const version = key.slice(bar + 1);
+        window.add(id, version, digest.hashOf(id, version));
+      }
     }
     const baseFilters = options.filters ?? {};
     // A finished cursor means "poll for what is new": start from its added_after.
@@ -174,7 +179,6 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
     // Digests of every page received (all of its objects' ids and versions, in order), to
     // recognise a page seen before even when its objects have left the dedupe window.
     const seenPages = new Set<string>();
-    const digest = new PageDigest();
 
     const incomplete = (reason: TaxiiIncompleteReason, detail: string): TaxiiIncompleteError =>
       new TaxiiIncompleteError(reason, this.#url, detail, structuredClone(this.#state()));
@@ -258,16 +262,17 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
         const objects = page.objects;
         const count = objects.length;
         // A page identical to one received before brings nothing new, even when a loop is
-        // longer than the key window. The digest covers every object of the page.
+        // longer than the key window. The digest covers every object of the page; it is
+        // computed in the same pass as each object's key hash for the window.
         const pageKey = count > 0 ? digest.of(objects) : '';
         const repeatedPage = count > 0 && seenPages.has(pageKey);
         if (count > 0) seenPages.add(pageKey);
         // Objects are copied out only once a duplicate shows up: most pages are all new.
         let fresh: StixObject[] | undefined;
+        const hashes = digest.hashes;
         for (let i = 0; i < count && !repeatedPage; i++) {
           const object = objects[i]!;
-          const version = object.modified ?? object.created ?? '';
-          if (!window.add(object.id, version)) {
+          if (!window.add(object.id, object.modified ?? object.created ?? '', hashes[i]!)) {
             fresh ??= objects.slice(0, i);
             continue;
           }
@@ -429,36 +434,53 @@ const BOUNDARY = 5000;
 const EXPIRED = new Set([400, 404, 410, 422]);
 
 /**
- * A 64-bit digest of a whole page: every object's full `id` and version, in order, through
- * two independently seeded 32-bit lanes. Seeded per stream, so a server cannot craft two
- * different pages that a client takes for the same one; two honest pages collide with a
- * chance of about 2^-64 per pair.
+ * Hashes each object's full `id` and version once, for two uses: the object's key hash in
+ * the {@link VersionWindow} (left in `hashes`), and a 64-bit digest of the whole page — one
+ * lane folding the object hashes in order, a second lane running independently over every
+ * character. Both are seeded per stream, so a server cannot craft two different pages that
+ * a client takes for the same one; two honest pages collide with a chance of about 2^-64.
  */
 class PageDigest {
-  readonly #seedA = (Math.random() * 0x100000000) | 0;
+  readonly #seed = (Math.random() * 0x100000000) | 0;
   readonly #seedB = (Math.random() * 0x100000000) | 0;
+  /** The key hash of each object of the last page digested. */
+  hashes = new Int32Array(1024);
+
+  /** The key hash of one version, as `of` computes it. */
+  hashOf(id: string, version: string): number {
+    let h = this.#seed ^ id.length;
+    for (let c = 0; c < id.length; c++) h = Math.imul(h ^ id.charCodeAt(c), 0x01000193);
+    h = Math.imul(h ^ 0x7c, 0x01000193);
+    for (let c = 0; c < version.length; c++) h = Math.imul(h ^ version.charCodeAt(c), 0x01000193);
+    return h;
+  }
+
   of(objects: readonly StixObject[]): string {
-    let a = this.#seedA ^ objects.length;
+    if (this.hashes.length < objects.length) this.hashes = new Int32Array(objects.length * 2);
+    const hashes = this.hashes;
+    let a = objects.length;
     let b = this.#seedB;
     for (let i = 0; i < objects.length; i++) {
       const object = objects[i]!;
       const id = object.id;
       const version = object.modified ?? object.created ?? '';
+      let h = this.#seed ^ id.length;
       for (let c = 0; c < id.length; c++) {
         const code = id.charCodeAt(c);
-        a = Math.imul(a ^ code, 0x01000193);
+        h = Math.imul(h ^ code, 0x01000193);
         b = Math.imul(b + code, 0x5bd1e995) ^ (b >>> 15);
       }
       // A separator outside the id alphabet, so `ab|c` and `a|bc` differ.
-      a = Math.imul(a ^ 0x7c, 0x01000193);
+      h = Math.imul(h ^ 0x7c, 0x01000193);
       b = Math.imul(b + 0x7c, 0x5bd1e995) ^ (b >>> 15);
       for (let c = 0; c < version.length; c++) {
         const code = version.charCodeAt(c);
-        a = Math.imul(a ^ code, 0x01000193);
+        h = Math.imul(h ^ code, 0x01000193);
         b = Math.imul(b + code, 0x5bd1e995) ^ (b >>> 15);
       }
-      a = Math.imul(a ^ 0x0a, 0x01000193);
       b = Math.imul(b + 0x0a, 0x5bd1e995) ^ (b >>> 15);
+      hashes[i] = h;
+      a = Math.imul(a ^ h, 0x2c1b3c6d) + i;
     }
     return `${objects.length}:${a >>> 0}:${b >>> 0}`;
   }
@@ -467,26 +489,20 @@ class PageDigest {
 /**
  * Remembers at least the most recent `size / 2` object versions and at most `size`: two
  * generations, the older dropped whole when the newer fills (no per-key deletes). Each
- * generation is an open-addressing table: a 32-bit hash (seeded per window, so a server
- * cannot aim collisions at it) of the id's last 36 characters and the version, checked
- * against the stored id and version strings on a hash match, so the answer is exact. This
+ * generation is an open-addressing table keyed by a 32-bit hash of the id and version
+ * (from {@link PageDigest}, seeded per stream, so a server cannot aim collisions at it),
+ * checked against the stored id and version strings on a hash match, so the answer is exact. This
  * costs about half of a `Map` keyed by id, which had to grow and rehash every generation.
  */
 class VersionWindow {
   readonly #half: number;
-  readonly #seed = (Math.random() * 0x100000000) | 0;
   #young = generation(64);
   #old = generation(64);
   constructor(size: number) {
     this.#half = Math.max(1, Math.ceil(size / 2));
   }
-  /** Remembers a version; `false` when it was already remembered. */
-  add(id: string, version: string): boolean {
-    let hash = this.#seed ^ id.length;
-    for (let i = Math.max(0, id.length - 36); i < id.length; i++)
-      hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
-    for (let i = 0; i < version.length; i++)
-      hash = Math.imul(hash ^ version.charCodeAt(i), 0x01000193);
+  /** Remembers a version (`hash` from {@link PageDigest}); `false` when it was already remembered. */
+  add(id: string, version: string, hash: number): boolean {
     if (find(this.#old, hash, id, version) >= 0) return false;
     let young = this.#young;
     const at = find(young, hash, id, version);
