@@ -3,7 +3,7 @@
 import type { SharingAgreement } from '../../agreement/agreement-schema';
 import type { Clearance, CompiledAgreementInternal } from '../../evaluate/compile-agreement';
 import type { Decision, Reason } from '../../evaluate/decision';
-import { decide, type EvaluationContext, makeEnv } from '../../evaluate/evaluate';
+import { type EvaluationContext, makeEnv } from '../../evaluate/evaluate';
 import { isOwnPseudonym } from '../../evaluate/pseudonym';
 import { granularRedactions } from '../../evaluate/stages/granular-markings';
 import { readObjectMarkings } from '../../evaluate/stages/object-markings';
@@ -11,7 +11,6 @@ import type { StageInput } from '../../evaluate/stages/stage';
 import { definitionsMap } from '../../markings/marking-resolver';
 import type { StixLikeObject } from '../../markings/official-markings';
 import { isRecord } from '../json-edit';
-import { newEntry } from './entry';
 import type { BundleFacts } from './state';
 import { strictIssues } from './validity';
 
@@ -187,5 +186,3 @@ export function hiddenDefinitionDecision(id: string, reason: Reason): Decision {
     ],
   };
 }
-
-export { decide, newEntry };
