@@ -188,6 +188,8 @@ describe('sign-in throttling', () => {
         cursorSecret: 'hostile-secret-0123456789',
         storage: new MemoryStorage(),
         auth: { users: [{ username: 'owner', passwordHash: await hashPassword('0wner-pa55') }] },
+        // A clock that stands still: no bucket refills while PBKDF2 runs on a slow machine.
+        now: () => 1_800_000_000_000,
         apiRoots: [
           {
             path: 'api',
