@@ -189,6 +189,8 @@ describe('attacker-controlled strings', () => {
   it('are escaped on every page that shows them', async () => {
     const pages = [
       '/',
+      '/sources',
+      '/audit',
       '/indicators?q=xss-corpus',
       `/indicators/${XSS_INDICATOR_ID}`,
       `/indicators/${XSS_MALWARE_ID}`,
