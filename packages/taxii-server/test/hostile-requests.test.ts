@@ -88,6 +88,68 @@ describe('a POST answered 503 commits nothing', () => {
     expect(page.objects).toEqual([]);
   });
 
+  it('over HTTP: a slow body gets 503 and nothing of it is stored', async () => {
+    const storage = new MemoryStorage();
+    const server = await serve(
+      createTaxiiHandler({
+        title: 'T',
+        cursorSecret: 'hostile-secret-0123456789',
+        storage,
+        auth: {
+          apiKeys: [{ principal: 'w', hash: await hashApiKey('writer-key-0123456789abcdef') }],
+        },
+        limits: { requestTimeoutMs: 50 },
+        apiRoots: [
+          {
+            path: 'api',
+            title: 'A',
+            collections: [{ id: 'c', title: 'C', canRead: ['w'], canWrite: ['w'] }],
+          },
+        ],
+      }),
+    );
+    try {
+      const body = JSON.stringify({ objects: [indicator(3)] });
+      const url = new URL(server.url);
+      const req = httpRequest({
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: '/api/collections/c/objects/',
+        headers: {
+          ...WRITER,
+          'content-type': TAXII,
+          'content-length': String(Buffer.byteLength(body)),
+        },
+      });
+      const answered = new Promise<{ status: number; retryAfter: unknown }>((resolve, reject) => {
+        req.on('response', (res) => {
+          res.resume();
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] }),
+          );
+        });
+        req.on('error', reject);
+      });
+      req.write(body.slice(0, 20));
+      // the rest of the body is sent only after the answer has arrived
+      expect(await answered).toEqual({ status: 503, retryAfter: '1' });
+      await new Promise<void>((resolve) => {
+        req.on('error', () => resolve());
+        req.end(body.slice(20), () => resolve());
+      });
+      await sleep(100);
+      const page = await storage.queryObjects('c', {
+        after: 0,
+        limit: 10,
+        versions: { all: true, first: false, last: false, keys: [] },
+      });
+      expect(page.objects).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('finishes a write it has started and answers 202 even past the timeout', async () => {
     const inner = new MemoryStorage();
     let resume!: () => void;
