@@ -50,7 +50,8 @@ export function tagToMarking(tag: string): { id: string; object?: StixObject } |
 export function markingToTag(id: string, object?: StixObject): string | undefined {
   for (const [name, value] of Object.entries(TLP2))
     if (value === id && name !== 'white') return `tlp:${name}`;
-  const tlp1 = TLP1[id];
+  // Own keys only: `id` comes from the input, and `TLP1.constructor` is a function.
+  const tlp1 = Object.hasOwn(TLP1, id) ? TLP1[id] : undefined;
   if (tlp1) return `tlp:${tlp1}`;
   if (typeof object?.name === 'string' && /^PAP:/i.test(object.name))
     return `PAP:${object.name.slice(4)}`;

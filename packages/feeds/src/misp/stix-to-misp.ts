@@ -310,7 +310,7 @@ function patternAttributes(pattern: string): Record<string, unknown>[] {
   for (const match of pattern.matchAll(COMPARISON)) {
     const path = `${match[1]}:${match[2]!.replaceAll("'", '')}`;
     const value = match[3] !== undefined ? match[3].replace(/\\(.)/g, '$1') : match[4]!;
-    const mapped = PATH_TYPE[path];
+    const mapped = Object.hasOwn(PATH_TYPE, path) ? PATH_TYPE[path] : undefined;
     out.push(
       mapped
         ? { type: mapped[0], category: mapped[1], value }
@@ -321,7 +321,8 @@ function patternAttributes(pattern: string): Record<string, unknown>[] {
 }
 
 function scoAttribute(sco: StixObject): Record<string, unknown> | undefined {
-  const simple = SCO_TYPE[sco.type];
+  // Own keys only: `type` comes from the input (`toString`, `constructor` are not SCO types).
+  const simple = Object.hasOwn(SCO_TYPE, sco.type) ? SCO_TYPE[sco.type] : undefined;
   if (simple && typeof sco[simple[0]] === 'string')
     return { type: simple[1], category: simple[2], value: sco[simple[0]] };
   if (sco.type === 'file') {

@@ -28,7 +28,10 @@ export function looksLikeStix20(o: Record<string, unknown>): boolean {
 export function upgradeObject(o: Record<string, unknown>): Record<string, unknown> {
   if (!isPlainObject(o) || typeof o.type !== 'string') return o;
   const additions: Record<string, unknown> = { spec_version: '2.1' };
-  const typesProperty = LABELS_TO_TYPES[o.type];
+  // Own keys only: `type` comes from the input (`LABELS_TO_TYPES.constructor` is a function).
+  const typesProperty = Object.hasOwn(LABELS_TO_TYPES, o.type)
+    ? LABELS_TO_TYPES[o.type]
+    : undefined;
   if (typesProperty && o[typesProperty] === undefined && Array.isArray(o.labels))
     additions[typesProperty] = o.labels;
   if (o.type === 'indicator' && o.pattern_type === undefined) additions.pattern_type = 'stix';
