@@ -66,9 +66,11 @@ export interface Correlation {
   /** Most observations kept per indicator (oldest dropped first). */
   readonly maxPerIndicator: number;
   /**
-   * Most evaluation steps one indicator may spend on one observation (an observation
-   * tested, a pair of bindings combined or a binding kept is one step). An indicator
-   * that runs out stops there: it fires only if a binding was found within its budget.
+   * Most evaluation steps one indicator may spend on one observation (a buffered
+   * observation read for an observation expression, a pair of bindings combined or a
+   * following binding tried is one step), besides testing the new observation against
+   * each of its observation expressions once. An indicator that runs out stops there:
+   * it fires only if a binding was found within its budget.
    */
   readonly maxWorkPerObservation: number;
   /** Most partial bindings kept per sub-expression while correlating. */
@@ -78,13 +80,19 @@ export interface Correlation {
   /** Correlated evaluations run and the steps they took, in total. */
   readonly stats: { evaluations: number; work: number };
   /** @internal */
-  readonly buffers: Map<CompiledIndicator, PreparedObservation[]>;
+  readonly buffers: Map<CompiledIndicator, CorrelationBuffer>;
+}
+
+/** The recent observations of one indicator, with which observation expressions each satisfies. */
+interface CorrelationBuffer {
+  observations: PreparedObservation[];
+  leafResults: Uint8Array[];
 }
 
 /** Default {@link Correlation.maxWorkPerObservation}. */
-const CORRELATION_WORK = 4096;
+const CORRELATION_WORK = 2048;
 /** Default {@link Correlation.maxBindings}. */
-const CORRELATION_BINDINGS = 64;
+const CORRELATION_BINDINGS = 32;
 /** Budget of a multi-observation pattern evaluated on one observation alone. */
 const SINGLE_OBSERVATION_WORK = 100_000;
 
@@ -414,10 +422,11 @@ export class IndicatorIndex {
    * {@link IndicatorIndex.match} for every observation of a stream.
    *
    * Each indicator's share is bounded, so one costly indicator cannot slow the others:
-   * `maxPerIndicator` observations buffered (default 256), and per observation at most
-   * `maxWorkPerObservation` evaluation steps (default 4,096) and `maxBindings` partial
-   * bindings per sub-expression (default 64). Indicators that hit the step bound are
-   * listed in `overBudget`.
+   * `maxPerIndicator` observations buffered (default 256), and per observation one test
+   * of the new observation against each observation expression of the pattern, then at
+   * most `maxWorkPerObservation` evaluation steps (default 2,048) with at most
+   * `maxBindings` partial bindings per sub-expression (default 32). Indicators that hit
+   * the step bound are listed in `overBudget`.
    *
    * @param options - The bounds above.
    * @returns Fresh state.
@@ -890,18 +899,32 @@ class MatchRun {
         if (ind.multi && correlation && this.index.isCurrent(ind)) {
           let buffer = correlation.buffers.get(ind);
           if (!buffer) {
-            buffer = [];
+            buffer = { observations: [], leafResults: [] };
             correlation.buffers.set(ind, buffer);
           }
-          buffer.push(this.prepared);
-          if (buffer.length > correlation.maxPerIndicator) buffer.shift();
+          // Each observation is tested against the pattern's observation expressions once,
+          // when it arrives; re-evaluations of the buffer read the cached results.
+          buffer.observations.push(this.prepared);
+          buffer.leafResults.push(compiled.leafResults(this.prepared));
+          if (buffer.observations.length > correlation.maxPerIndicator) {
+            buffer.observations.shift();
+            buffer.leafResults.shift();
+          }
           // Each indicator's cost per observation is bounded, so one hostile pattern
           // (say ten AND-ed observation expressions) cannot stall the stream.
-          const { result, work, exhausted } = compiled.evaluate(
-            buffer,
+          const evaluation = compiled.evaluate(
+            buffer.observations,
             correlation.maxBindings,
             correlation.maxWorkPerObservation,
+            buffer.leafResults,
+            false,
           );
+          const { result, exhausted } = evaluation;
+          // The step that found the budget gone was not taken. Testing the new observation
+          // against each observation expression comes on top: it is bounded by the size of
+          // the pattern, and without it nothing could be decided.
+          const work =
+            Math.min(evaluation.work, correlation.maxWorkPerObservation) + compiled.leafCount;
           correlation.stats.evaluations++;
           correlation.stats.work += work;
           if (exhausted) correlation.overBudget.add(ind.id);

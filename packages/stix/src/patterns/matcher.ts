@@ -159,7 +159,8 @@ type CompiledComparison =
 
 /** An observation expression compiled for evaluation: chains flattened. */
 type CompiledObservation =
-  | { kind: 'observation'; comparison: CompiledComparison }
+  /** `leaf`: the ordinal of this observation expression, for cached results. */
+  | { kind: 'observation'; comparison: CompiledComparison; leaf: number }
   | { kind: 'AND' | 'OR' | 'FOLLOWEDBY'; operands: CompiledObservation[] }
   | { kind: 'qualified'; inner: CompiledObservation; qualifier: Qualifier };
 
@@ -172,6 +173,8 @@ interface EvaluationState {
   work: number;
   /** Most steps one evaluation may spend. */
   maxWork: number;
+  /** Cached observation-expression results per observation, when the caller has them. */
+  leafResults: readonly Uint8Array[] | undefined;
 }
 
 /** Spends `n` steps; false once the budget is gone (the evaluation then winds down). */
@@ -222,6 +225,8 @@ export class CompiledPattern {
   readonly ast: Pattern;
   private readonly root: CompiledObservation;
   private readonly comparisons = new Map<ComparisonExpression, CompiledComparison>();
+  /** The observation expressions in compile order (the same order for every compile). */
+  private readonly leaves: CompiledComparison[] = [];
 
   /** Use {@link compilePattern}. */
   constructor(ast: Pattern) {
@@ -240,7 +245,8 @@ export class CompiledPattern {
       case 'observation': {
         const comparison = this.compileComparison(e.comparison);
         this.comparisons.set(e.comparison, comparison);
-        return { kind: 'observation', comparison };
+        this.leaves.push(comparison);
+        return { kind: 'observation', comparison, leaf: this.leaves.length - 1 };
       }
       case 'qualified':
         return {
@@ -307,8 +313,16 @@ export class CompiledPattern {
     observations: readonly PreparedObservation[],
     maxBindings: number,
     maxWork: number,
+    leafResults?: readonly Uint8Array[],
+    listBindings = true,
   ): BudgetedMatch {
-    const state: EvaluationState = { truncated: false, max: maxBindings, work: 0, maxWork };
+    const state: EvaluationState = {
+      truncated: false,
+      max: maxBindings,
+      work: 0,
+      maxWork,
+      leafResults,
+    };
     let bindings: Binding[];
     try {
       bindings = this.bindings(this.root, observations, state);
@@ -318,10 +332,31 @@ export class CompiledPattern {
     const result: PatternMatchResult = {
       matched: bindings.length > 0,
       evidence: bindings.length > 0 ? bindings[0]!.members.map((i) => observations[i]!.ref) : [],
-      bindings: bindings.map((b) => b.members.map((i) => observations[i]!.ref)),
+      bindings: listBindings ? bindings.map((b) => b.members.map((i) => observations[i]!.ref)) : [],
       truncated: state.truncated,
     };
     return { result, work: state.work, exhausted: state.work > state.maxWork };
+  }
+
+  /**
+   * Which observation expressions one observation satisfies (1) or not (0), by ordinal:
+   * the indicator index computes this once per buffered observation and passes it to
+   * {@link CompiledPattern.evaluate}, so re-evaluating a buffer reads bytes instead of
+   * testing objects again.
+   *
+   * @internal
+   */
+  leafResults(obs: PreparedObservation): Uint8Array {
+    const out = new Uint8Array(this.leaves.length);
+    for (let i = 0; i < this.leaves.length; i++) {
+      out[i] = evalComparison(this.leaves[i]!, obs) === undefined ? 0 : 1;
+    }
+    return out;
+  }
+
+  /** How many observation expressions the pattern has. @internal */
+  get leafCount(): number {
+    return this.leaves.length;
   }
 
   /**
@@ -351,10 +386,16 @@ export class CompiledPattern {
     switch (e.kind) {
       case 'observation': {
         const out: Binding[] = [];
-        for (let i = 0; i < obs.length; i++) {
+        // With cached results the caller is the indicator index, whose newest observation
+        // is last: newest first, so bindings with it are found within the limits.
+        const cache = state.leafResults;
+        const n = obs.length;
+        for (let k = 0; k < n; k++) {
           if (!spend(state)) break;
+          const i = cache ? n - 1 - k : k;
           const o = obs[i]!;
-          if (evalComparison(e.comparison, o) !== undefined) {
+          const cached = cache?.[i];
+          if (cached ? cached[e.leaf] === 1 : evalComparison(e.comparison, o) !== undefined) {
             out.push({
               members: [i],
               first: o.first,
@@ -509,13 +550,25 @@ function disjoint(a: readonly number[], b: readonly number[]): boolean {
 
 function merge(a: Binding, b: Binding): Binding {
   return {
-    members: [...a.members, ...b.members].sort((x, y) => x - y),
+    members: mergeSorted(a.members, b.members),
     first: Math.min(a.first, b.first),
     last: Math.max(a.last, b.last),
     latestFirst: Math.max(a.latestFirst, b.latestFirst),
     earliestLast: Math.min(a.earliestLast, b.earliestLast),
     count: 1,
   };
+}
+
+/** Merges two ascending lists of observation indexes (members are kept sorted). */
+function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  const out = new Array<number>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i]! < b[j]! ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
 }
 
 function dedupe(list: Binding[], state: EvaluationState): Binding[] {
