@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { officialMarking } from '../markings/official-markings';
 import { tlpRank } from '../markings/tlp';
 import { type SharingAgreement, sharingAgreementSchema } from './agreement-schema';
+import { MAX_AGREEMENT_NESTING, measureYamlNesting } from './nesting-guard';
 
 /** Options for {@link parseAgreement}. */
 export interface ParseAgreementOptions {
@@ -59,6 +60,12 @@ export function parseAgreement(
       throw new IntelshareError(
         'POLICY_INVALID',
         `The agreement text is larger than \`maxBytes\` (${maxBytes}).`,
+      );
+    }
+    if (measureYamlNesting(input) > MAX_AGREEMENT_NESTING) {
+      throw new IntelshareError(
+        'POLICY_INVALID',
+        `The agreement text nests deeper than ${MAX_AGREEMENT_NESTING} levels; no sharing agreement needs that many.`,
       );
     }
     try {
