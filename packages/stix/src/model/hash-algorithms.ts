@@ -3,7 +3,10 @@ import { HASH_ALGORITHM_OV } from './vocabularies';
 /** A name of the STIX 2.1 `hash-algorithm-ov` vocabulary (§10.7), as the spec spells it. */
 export type HashAlgorithm = (typeof HASH_ALGORITHM_OV)[number];
 
-// Keyed by the upper-cased name, in a map without a prototype: names come from input.
+// Maps, not objects, as the names come from input.
+const BY_NAME: ReadonlyMap<string, HashAlgorithm> = new Map(
+  HASH_ALGORITHM_OV.map((name) => [name, name]),
+);
 const BY_UPPER_NAME: ReadonlyMap<string, HashAlgorithm> = new Map(
   HASH_ALGORITHM_OV.map((name) => [name.toUpperCase(), name]),
 );
@@ -38,7 +41,10 @@ const HEX_LENGTHS: Readonly<Record<string, number>> = Object.assign(Object.creat
  * @see /stix/validation/
  */
 export function hashAlgorithmName(name: string): HashAlgorithm | undefined {
-  return name.length > 8 ? undefined : BY_UPPER_NAME.get(name.toUpperCase());
+  // The vocabulary's own spelling is by far the most common: no case folding for it.
+  const exact = BY_NAME.get(name);
+  if (exact !== undefined || name.length > 8) return exact;
+  return BY_UPPER_NAME.get(name.toUpperCase());
 }
 
 /**

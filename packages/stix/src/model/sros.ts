@@ -93,16 +93,21 @@ function suggestedRelationshipRule(
   const sourceType = source.slice(0, sourceLength);
   const targetType = target.slice(0, targetLength);
   if (isSuggestedRelationship(sourceType, type, targetType) !== false) return;
-  const list = suggestedRelationships(sourceType, targetType)
-    .map((name) => `\`${name}\``)
-    .join(', ');
-  ctx.warn(
-    'UNSUGGESTED_RELATIONSHIP',
-    path,
-    'relationship_type',
-    `\`${type}\` is not a relationship STIX 2.1 suggests from \`${sourceType}\` to \`${targetType}\` (§4, Appendix B); suggested: ${list}.`,
-  );
+  // Only spec types get here (others are not judged) and relationship types are bounded
+  // in length, so the key space is small; the message is built once per triple.
+  const key = `${sourceType} ${type} ${targetType}`;
+  let message = unsuggestedMessages.get(key);
+  if (message === undefined) {
+    const list = suggestedRelationships(sourceType, targetType)
+      .map((name) => `\`${name}\``)
+      .join(', ');
+    message = `\`${type}\` is not a relationship STIX 2.1 suggests from \`${sourceType}\` to \`${targetType}\` (§4, Appendix B); suggested: ${list}.`;
+    if (unsuggestedMessages.size < 4096) unsuggestedMessages.set(key, message);
+  }
+  ctx.warn('UNSUGGESTED_RELATIONSHIP', path, 'relationship_type', message);
 }
+
+const unsuggestedMessages = new Map<string, string>();
 
 /** STIX 2.1 §5.2 Sighting. */
 export const sightingType = defineStixType(

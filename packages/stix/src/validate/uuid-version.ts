@@ -28,14 +28,34 @@ export function checkUuidVersion(
       'UUID_VERSION',
       path,
       'id',
-      `SCO ids should use a UUIDv5 derived from their ID Contributing Properties (${idContributing.join(', ')}), not a UUIDv${version} (STIX 2.1 §2.9).`,
+      message(
+        `sco${version}${idContributing.join(', ')}`,
+        () =>
+          `SCO ids should use a UUIDv5 derived from their ID Contributing Properties (${idContributing.join(', ')}), not a UUIDv${version} (STIX 2.1 §2.9).`,
+      ),
     );
   } else if (version !== 4) {
     ctx.warn(
       'UUID_VERSION',
       path,
       'id',
-      `${kind === 'bundle' ? 'Bundle' : 'SDO, SRO and meta object'} ids should use a UUIDv4, not a UUIDv${version} (STIX 2.1 §2.9).`,
+      message(
+        `${kind}${version}`,
+        () =>
+          `${kind === 'bundle' ? 'Bundle' : 'SDO, SRO and meta object'} ids should use a UUIDv4, not a UUIDv${version} (STIX 2.1 §2.9).`,
+      ),
     );
   }
+}
+
+// Messages depend only on the kind, the version and the type's properties: built once each.
+const messages = new Map<string, string>();
+
+function message(key: string, build: () => string): string {
+  let text = messages.get(key);
+  if (text === undefined) {
+    text = build();
+    if (messages.size < 256) messages.set(key, text);
+  }
+  return text;
 }
