@@ -178,8 +178,18 @@ export const SCO_PROPERTIES: Readonly<Record<string, Readonly<Record<string, Pro
 
 /** The kind of a top-level property of a known SCO type, or undefined when unknown. */
 export function propertyKind(type: string, property: string): PropertyKind | undefined {
-  const props = SCO_PROPERTIES[type];
+  const props = knownScoProperties(type);
   if (!props) return undefined;
   if (Object.hasOwn(props, property)) return props[property];
   return Object.hasOwn(common, property) ? common[property] : undefined;
+}
+
+/**
+ * The property table of a STIX 2.1 SCO type, or `undefined` for any other name. Own keys
+ * only: the type comes from a pattern, and `constructor` or `toString` are not SCO types.
+ */
+export function knownScoProperties(
+  type: string,
+): Readonly<Record<string, PropertyKind>> | undefined {
+  return Object.hasOwn(SCO_PROPERTIES, type) ? SCO_PROPERTIES[type] : undefined;
 }

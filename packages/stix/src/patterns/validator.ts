@@ -12,7 +12,7 @@ import { parseIpNetwork } from './cidr';
 import { type ParsePatternOptions, parsePattern } from './parser';
 import { isPatternError } from './pattern-error';
 import { compileRegex } from './regex';
-import { type PropertyKind, propertyKind, SCO_PROPERTIES } from './sco-properties';
+import { knownScoProperties, type PropertyKind, propertyKind } from './sco-properties';
 
 /** One finding of {@link validatePattern}. */
 export interface PatternIssue {
@@ -145,7 +145,7 @@ function validate(pattern: string | Pattern, options: ParsePatternOptions): Patt
     issues.push({ severity, code, message, line: at.line, column: at.column, offset: at.offset });
 
   const checkPath = (path: ObjectPath): PropertyKind | undefined => {
-    const known = SCO_PROPERTIES[path.objectType];
+    const known = knownScoProperties(path.objectType);
     if (!known) {
       if (path.objectType.startsWith('x-')) {
         add(
