@@ -63,6 +63,12 @@ export class RecordSplitter {
   #detached: Detached | undefined;
   /** Dropping text up to the end of an over-long first line. */
   #skipping = false;
+  /**
+   * While skipping a line that may still turn out blank or a comment (only whitespace seen
+   * so far, or the start of a comment prefix): its first non-blank characters.
+   */
+  #skipHead: string | undefined;
+  readonly #longestPrefix: number;
   /** For one-value-per-line formats: where the next newline search starts. */
   #lineScan = 0;
   #out: SplitPiece[] = [];
@@ -73,6 +79,7 @@ export class RecordSplitter {
     this.#lines = delimiter === null;
     this.#delimiter = delimiter === null ? -1 : delimiter.charCodeAt(0);
     this.#comments = comments;
+    this.#longestPrefix = Math.max(0, ...comments.map((prefix) => prefix.length));
     this.#maxLine = maxLine;
     this.#candidate = candidate(0);
   }
@@ -83,9 +90,15 @@ export class RecordSplitter {
     const held = this.#held;
     if (this.#skipping) {
       const eol = text.indexOf('\n');
+      if (this.#skipHead !== undefined) {
+        const part = eol === -1 ? text : text.slice(0, eol);
+        const head = this.#skipHead === '' ? part.trimStart() : part;
+        this.#skipHead += head.slice(0, this.#longestPrefix + 1);
+        this.#judgeSkipped(eol !== -1);
+      }
       if (eol === -1) {
         held.skip(text.length);
-        return [];
+        return this.#drain();
       }
       // The skipped line was counted when it was dropped.
       held.skip(eol + 1);
@@ -106,7 +119,8 @@ export class RecordSplitter {
 
   /** Ends the stream: the rest, complete or not, is handed on for the parser to judge. */
   end(): SplitPiece[] {
-    if (!this.#skipping && this.#held.end > this.#emitFrom)
+    if (this.#skipping) this.#judgeSkipped(true);
+    else if (this.#held.end > this.#emitFrom)
       this.#out.push({ kind: 'text', text: this.#held.slice(this.#emitFrom, this.#held.end) });
     this.#emitFrom = this.#held.end;
     return this.#drain();
@@ -166,12 +180,15 @@ export class RecordSplitter {
           if (record.firstEol === -1) {
             record.scan.pos = held.end;
             if (held.end - record.start <= maxLine + 1) return;
-            // A first line longer than the limit, never held whole: skip to its end.
-            const head = held.slice(record.start, record.start + maxLine + 1).trimStart();
+            // A first line longer than the limit, never held whole: skip to its end. It is a
+            // comment or blank line (skipped silently, as the parser would) or an over-long
+            // record (reported), which its first non-blank characters decide.
+            this.#skipHead = held
+              .slice(record.start, held.end)
+              .trimStart()
+              .slice(0, this.#longestPrefix + 1);
             this.#emit(record.start);
-            if (this.#isComment(head)) this.#out.push({ kind: 'skipped' });
-            else
-              this.#out.push({ kind: 'dropped', message: `is longer than ${maxLine} characters` });
+            this.#judgeSkipped(false);
             this.#skipping = true;
             this.#detached = undefined;
             held.dropBefore(held.end);
@@ -226,7 +243,8 @@ export class RecordSplitter {
     this.#emit(record.start);
     this.#out.push({ kind: 'dropped', message: `is longer than ${this.#maxLine} characters` });
     this.#emitFrom = record.firstEol + 1;
-    this.#held.dropBefore(this.#emitFrom);
+    // The dropped record's scan may go on detached from inside its first line: keep that.
+    this.#held.dropBefore(Math.min(record.scan.pos, this.#emitFrom));
     this.#candidate = candidate(record.firstEol + 1);
   }
 
@@ -288,6 +306,25 @@ export class RecordSplitter {
     scan.afterQuote = afterQuote;
     scan.atFieldStart = atFieldStart;
     return result;
+  }
+
+  /** Reports the line being skipped once its first characters (or its end) decide what it is. */
+  #judgeSkipped(atLineEnd: boolean): void {
+    const head = this.#skipHead;
+    if (head === undefined) return;
+    const trimmed = atLineEnd ? head.trim() : head;
+    if (trimmed === '' ? atLineEnd : this.#isComment(trimmed)) {
+      this.#out.push({ kind: 'skipped' });
+    } else if (
+      !atLineEnd &&
+      (head === '' ||
+        this.#comments.some((prefix) => prefix.length > head.length && prefix.startsWith(head)))
+    ) {
+      return; // it may still be blank or a comment
+    } else {
+      this.#out.push({ kind: 'dropped', message: `is longer than ${this.#maxLine} characters` });
+    }
+    this.#skipHead = undefined;
   }
 
   #isComment(trimmed: string): boolean {
