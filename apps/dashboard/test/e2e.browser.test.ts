@@ -107,8 +107,8 @@ describe('the sharing hub in Chromium', () => {
       .getByRole('status')
       .filter({ hasText: /demo-taxii: (received|done)/ })
       .waitFor({ timeout: 60_000 });
-    await checkAccessibility('sources');
     await shot('02-sources');
+    await checkAccessibility('sources');
 
     // The generator publishes every few seconds: the overview chart shows indicators added.
     await page.getByRole('link', { name: 'Overview' }).click();
