@@ -126,6 +126,16 @@ describe('parseStixStream and parseStix agree', () => {
     }
   });
 
+  it('a large bundle property does not stop the stream (only names and small values matter)', async () => {
+    const text = `{"type":"bundle","id":"bundle--6f1e8c2a-4d3b-4a51-9c2e-1f0a9b8c7d6e","x_big":"${'a'.repeat(5000)}","objects":${JSON.stringify([malware()])}}`;
+    const streamed = await stream(text, { allowCustom: true, limits: { maxBytes: 1000 } });
+    expect(streamed).toEqual([{ index: 0, object: malware(), issues: [] }]);
+    const strict = await stream(text, { limits: { maxBytes: 1000 } });
+    expect(strict.at(-1)?.issues.map((issue) => [issue.code, issue.path])).toEqual([
+      ['CUSTOM_PROPERTY', 'x_big'],
+    ]);
+  });
+
   it('on one top-level object that is not a bundle', async () => {
     const text = JSON.stringify({ ...indicator(), indicator_types: ['x', 'HOLE'] }).replace(
       '"HOLE"',

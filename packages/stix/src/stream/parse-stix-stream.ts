@@ -165,16 +165,12 @@ function finishTopLevel(
   let index = next;
   if (scanner.kind === 'bundle') {
     const entries = [...scanner.header];
-    if (entries.some(([, raw]) => raw === undefined)) {
-      ctx.fatal(
-        'LIMIT_EXCEEDED',
-        '',
-        null,
-        'The top-level properties exceed `limits.maxBytes` together.',
-      );
-    } else {
+    // Values past the size bound stand in as `null`: a bundle's own checks need only its
+    // property names and its small `type`, `id` and `spec_version`.
+    const oversize = entries.some(([, raw]) => raw === undefined);
+    {
       // Rebuilt as text and parsed, so values are exactly what JSON.parse of the whole gives.
-      const text = `{${entries.map(([key, raw]) => `${JSON.stringify(key)}:${raw}`).join(',')}}`;
+      const text = `{${entries.map(([key, raw]) => `${JSON.stringify(key)}:${raw ?? 'null'}`).join(',')}}`;
       let value: Record<string, unknown> | undefined;
       try {
         value = JSON.parse(text) as Record<string, unknown>;
@@ -206,6 +202,15 @@ function finishTopLevel(
         } else {
           index = 0;
           single = true;
+          if (oversize) {
+            ctx.fatal(
+              'LIMIT_EXCEEDED',
+              '',
+              null,
+              'The top-level object exceeds `limits.maxBytes`.',
+            );
+            return { index, object, issues: ctx.issues };
+          }
           let one: unknown = value;
           if (upgrade && looksLikeStix20(value)) {
             one = upgradeObject(value);
