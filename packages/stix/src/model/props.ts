@@ -624,9 +624,12 @@ export function unknownProperty(
       name,
       `\`${name}\` is reserved by STIX 2.1 (§3.8) and must not be used.`,
     );
-  } else if (!checkPropertyNameForm(name, ctx, path)) {
-    // reported
-  } else if (!ctx.allowCustom && !(topLevel && ctx.toplevelExtension)) {
+  } else if (
+    // A name that breaks the form is reported as such, not also as custom content.
+    checkPropertyNameForm(name, ctx, path) &&
+    !ctx.allowCustom &&
+    !(topLevel && ctx.toplevelExtension)
+  ) {
     ctx.fail(
       'CUSTOM_PROPERTY',
       path,
