@@ -1,6 +1,16 @@
 import type { HubDatabase } from './database';
 import { displayName, patternFacts, tlpOf, versionOf } from './object-facts';
 
+/** The catalogue's row of one object (its latest version). */
+export interface ObjectFacts {
+  id: string;
+  type: string;
+  version: string;
+  source: string;
+  tlp: string;
+  name: string | null;
+}
+
 /** What one batch did to the catalogue. */
 export interface CatalogCounts {
   new: number;
@@ -156,14 +166,10 @@ export class Catalog {
     return out;
   }
 
-  objectFacts(
-    id: string,
-  ): { id: string; type: string; version: string; source: string; tlp: string } | undefined {
+  objectFacts(id: string): ObjectFacts | undefined {
     return this.#db
-      .prepare('SELECT id, type, version, source, tlp FROM hub_objects WHERE id = ?')
-      .get(id) as
-      | { id: string; type: string; version: string; source: string; tlp: string }
-      | undefined;
+      .prepare('SELECT id, type, version, source, tlp, name FROM hub_objects WHERE id = ?')
+      .get(id) as ObjectFacts | undefined;
   }
 
   relationshipsOf(id: string): {
