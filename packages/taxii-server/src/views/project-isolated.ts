@@ -36,6 +36,10 @@ export class ProjectionError extends Error {
  * every object fails alone and an empty page fails too, the projection itself is broken
  * (an audit log that cannot be written, say): the original error is thrown and the request
  * fails without moving any cursor.
+ *
+ * The probing projections run through the same view, so a policy audit log records them
+ * too: on such a page it over-states what was shared (extra entries for objects also in the
+ * final answer), never under-states it.
  */
 export async function projectIsolated(
   view: CollectionView,
