@@ -1,12 +1,13 @@
 // Parse + validate throughput of parseStix against plain JSON.parse of the same bytes, on
-// both ATT&CK 2.1 bundles and a generated 100k-object bundle. Target (issue #3): >= 0.3x.
+// both ATT&CK 2.1 bundles and a generated 100k-object bundle. Target: >= 0.3x (issue #3),
+// raised to >= 0.4x with the value checks of STIX 2.1 Parts 3-7 (issue #15).
 import { runBenchSuite } from '@intelshare/bench';
 import { readFixture } from '@intelshare/fixtures';
 import { parseStix } from '../src/index';
 import { STIX_TYPES } from '../src/model/schemas';
 import { StixGenerator } from '../test/support/generate-bundle';
 
-const TARGET = 0.3;
+const TARGET = 0.4;
 
 /**
  * The machine is shared, so wall-clock ratios swing with other load. This ratio alternates
