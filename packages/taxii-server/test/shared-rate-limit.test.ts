@@ -2,8 +2,15 @@
 // PostgresRateLimiter on one real PostgreSQL, served over HTTP on 127.0.0.1. The budget is
 // one, whichever instance a request reaches; in-process buckets would allow it twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTaxiiHandler, hashApiKey, MemoryStorage, TAXII_MEDIA_TYPE } from '../src/index';
-import { type RunningServer, serve } from '../src/node/index';
+import {
+  createTaxiiHandler,
+  hashApiKey,
+  loadServerConfig,
+  MemoryStorage,
+  TAXII_MEDIA_TYPE,
+  toTaxiiServerConfig,
+} from '../src/index';
+import { openRateLimitStore, type RunningServer, serve } from '../src/node/index';
 import { PostgresRateLimiter } from '../src/postgres/index';
 import { type PostgresServer, startPostgres } from './support/postgres-server';
 
@@ -91,5 +98,45 @@ describe('PostgresRateLimiter', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) statuses.push((await get(i % 2 === 0 ? a : b)).status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(8);
+  });
+
+  it('is what openRateLimitStore gives a config-file server on PostgreSQL', async () => {
+    expect(await openRateLimitStore('sqlite:./x.db')).toBeUndefined();
+    expect(await openRateLimitStore('memory:')).toBeUndefined();
+    const file = loadServerConfig(
+      JSON.stringify({
+        title: 'T',
+        cursorSecret: 'rate-secret-0123456789',
+        storage: postgres.url,
+        limits: { rateLimit: { perSecond: 0.001, burst: 2 } },
+        auth: {
+          apiKeys: [{ principal: 'cfg', hash: await hashApiKey('cfg-key-0123456789abcdef') }],
+        },
+        apiRoots: [
+          { path: 'api', title: 'A', collections: [{ id: 'c', title: 'C', canRead: ['cfg'] }] },
+        ],
+      }),
+    );
+    const handlers = [];
+    for (let i = 0; i < 2; i++) {
+      const store = await openRateLimitStore(file.storage);
+      expect(store).toBeInstanceOf(PostgresRateLimiter);
+      limiters.push(store as PostgresRateLimiter);
+      handlers.push(
+        createTaxiiHandler(
+          toTaxiiServerConfig(file, { storage: new MemoryStorage(), rateLimitStore: store! }),
+        ),
+      );
+    }
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await handlers[i % 2]!(
+        new Request('http://127.0.0.1/taxii2/', {
+          headers: { accept: TAXII_MEDIA_TYPE, authorization: 'Bearer cfg-key-0123456789abcdef' },
+        }),
+      );
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([200, 200, 429]);
   });
 });

@@ -12,7 +12,12 @@ import {
   TAXII_MEDIA_TYPE,
   toTaxiiServerConfig,
 } from '@intelshare/taxii-server';
-import { openStorage, type RunningServer, serve } from '@intelshare/taxii-server/node';
+import {
+  openRateLimitStore,
+  openStorage,
+  type RunningServer,
+  serve,
+} from '@intelshare/taxii-server/node';
 import { parse as parseYaml } from 'yaml';
 import { HELP_OPTION, integerOption, JSON_OPTION, parseCommandArgs } from '../args';
 import { printHelpIfAsked } from '../command';
@@ -204,9 +209,14 @@ async function serveConfig(
       error,
     );
   }
+  // On PostgreSQL, request budgets live in the database: they hold across instances.
+  const rateLimitStore = await openRateLimitStore(file.storage);
   try {
     const handler = createTaxiiHandler(
-      toTaxiiServerConfig({ ...file, agreements }, { storage, env: { ...ctx.env } }),
+      toTaxiiServerConfig(
+        { ...file, agreements },
+        { storage, env: { ...ctx.env }, ...(rateLimitStore ? { rateLimitStore } : {}) },
+      ),
     );
     let server: RunningServer;
     try {
@@ -230,6 +240,7 @@ async function serveConfig(
     await untilAborted(ctx.signal);
     await server.close();
   } finally {
+    await rateLimitStore?.close();
     await storage.close();
   }
   return EXIT_CODES.ok;

@@ -2,6 +2,7 @@ import { type AuditLog, parseAgreement, type Recipient } from '@intelshare/polic
 import { IntelshareError } from '@intelshare/stix';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import type { RateLimitStore } from '../limits/rate-limit-store';
 import type { TaxiiStorage } from '../storage/taxii-storage';
 import { policyView } from '../views/policy-view';
 import {
@@ -152,6 +153,11 @@ export interface ServerConfigRuntime {
   auditLog?: AuditLog;
   /** Environment for `env:NAME` secrets. Default `process.env` when it exists. */
   env?: Record<string, string | undefined>;
+  /**
+   * Where `limits.rateLimit` budgets are kept (see `openRateLimitStore` in
+   * `@intelshare/taxii-server/node`); default per process.
+   */
+  rateLimitStore?: RateLimitStore;
 }
 
 /**
@@ -196,6 +202,7 @@ export function toTaxiiServerConfig(
     cursorSecret: secret,
     allowCustomContent: file.allowCustomContent,
     storage: runtime.storage,
+    ...(runtime.rateLimitStore ? { rateLimitStore: runtime.rateLimitStore } : {}),
     auth: file.auth,
     limits: file.limits,
     apiRoots: file.apiRoots.map((root, r) => ({

@@ -1,3 +1,3 @@
-export { openAuditLog, openStorage } from './open-storage';
+export { openAuditLog, openRateLimitStore, openStorage } from './open-storage';
 export type { RunningServer, ServeOptions } from './serve';
 export { serve } from './serve';

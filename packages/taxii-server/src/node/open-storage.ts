@@ -1,5 +1,6 @@
 import { AuditLog } from '@intelshare/policy';
 import { IntelshareError } from '@intelshare/stix';
+import type { RateLimitStore } from '../limits/rate-limit-store';
 import { MemoryStorage } from '../storage/memory-storage';
 import type { TaxiiStorage } from '../storage/taxii-storage';
 
@@ -35,6 +36,31 @@ export async function openStorage(url: string): Promise<TaxiiStorage> {
     'Unknown storage URL; use `memory:`, `sqlite:<file>` or `postgres://…`.',
     { path: 'storage' },
   );
+}
+
+/**
+ * The rate-limit store that goes with a storage URL: for `postgres://…`, a
+ * `PostgresRateLimiter` on the same database, so `limits.rateLimit` holds across every
+ * instance serving it; for memory and SQLite, `undefined` (per process, which is all
+ * there is for one process or one file).
+ *
+ * @param url - the storage URL.
+ * @returns the store for `toTaxiiServerConfig(file, { rateLimitStore })`, or `undefined`.
+ * @example
+ * ```ts
+ * import { openRateLimitStore } from '@intelshare/taxii-server/node';
+ *
+ * const store = await openRateLimitStore('sqlite:./taxii.db'); // undefined: per process
+ * ```
+ */
+export async function openRateLimitStore(
+  url: string,
+): Promise<(RateLimitStore & { close(): Promise<void> }) | undefined> {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const { PostgresRateLimiter } = await import('../postgres/postgres-rate-limiter');
+    return new PostgresRateLimiter(url);
+  }
+  return undefined;
 }
 
 /**
