@@ -98,6 +98,22 @@ describe('a ky instance of your own', () => {
 });
 
 describe('what the layer on top keeps doing with ky in place', () => {
+  it('times out and aborts through your own instance too', async () => {
+    server.misbehaviour = { slowBody: { chunks: 10, delayMs: 100 } };
+    const instance = ky.create({});
+    const timedOut = await new TaxiiClient({ url: base, retry: 0, timeout: 150, ky: instance })
+      .objects('api1/', 'c1')
+      .toArray()
+      .catch((e: unknown) => e);
+    expect((timedOut as FeedTransportError).code).toBe('TIMEOUT');
+    const controller = new AbortController();
+    const pending = new TaxiiClient({ url: base, retry: 0, ky: instance })
+      .getObjects('api1/', 'c1', {}, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    setTimeout(() => controller.abort(), 50);
+    expect(((await pending) as FeedTransportError).code).toBe('ABORTED');
+  });
+
   it('repeats a page whose body fails halfway', async () => {
     server.misbehaviour = { dropConnectionEvery: 2 };
     const objects = await new TaxiiClient({ url: base, retry: FAST_RETRY, ky: {} })

@@ -105,6 +105,8 @@ export class HttpTransport {
   /** The same instance without `prefixUrl`, for URLs outside it. */
   readonly #kyAbsolute: KyInstance;
   readonly #prefix: string;
+  /** Whether the attempt's signal is handed to the fetch under ky rather than to ky. */
+  readonly #signalToFetch: boolean;
 
   /**
    * @param options - Credentials, limits and the ky layer.
@@ -135,16 +137,31 @@ export class HttpTransport {
     this.#credentialOrigins = origins;
 
     const given = options.ky;
-    const base = typeof given === 'function' ? given : ky.create(given ?? {});
-    const prefix = typeof given === 'function' ? '' : String(given?.prefixUrl ?? '');
+    const own = typeof given === 'function';
+    const base = own ? given : ky.create(given ?? {});
+    const prefix = own ? '' : String(given?.prefixUrl ?? '');
     this.#prefix = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+    // When the client knows which fetch ky will call (not inside a caller's instance), the
+    // attempt's signal goes to that fetch directly: handing it to ky makes ky link it with
+    // its own controller (`AbortSignal.any`) on every request, a measurable part of a page.
+    const inner = options.fetch ?? (own ? undefined : given?.fetch);
+    this.#signalToFetch = !own;
+    const fetchWithSignal = this.#signalToFetch
+      ? (input: RequestInfo | URL, init?: RequestInit) => {
+          const { [ATTEMPT_SIGNAL]: signal, ...rest } = (init ?? {}) as RequestInit & {
+            [ATTEMPT_SIGNAL]?: AbortSignal;
+          };
+          if (signal) rest.signal = signal;
+          return (inner ?? globalThis.fetch)(input, rest);
+        }
+      : inner;
     // One instance for every request. Our own retries, timeout and error handling cover
     // the body, which ky's do not: ky's are switched off so a request is not tried twice.
     this.#ky = base.extend({
       retry: 0,
       timeout: false,
       throwHttpErrors: false,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(fetchWithSignal ? { fetch: fetchWithSignal as typeof fetch } : {}),
     });
     this.#kyAbsolute = this.#prefix === '' ? this.#ky : this.#ky.extend({ prefixUrl: '' });
   }
@@ -286,7 +303,10 @@ export class HttpTransport {
         redirect: 'manual',
       };
       if (body !== undefined) init.body = body;
-      if (signal) init.signal = signal;
+      if (signal) {
+        if (this.#signalToFetch) (init as Record<string, unknown>)[ATTEMPT_SIGNAL] = signal;
+        else init.signal = signal;
+      }
       const response = await this.#send(url, init);
       // Browsers hide manual redirects (opaque); without credentials, let them follow.
       if (response.type === 'opaqueredirect') {
@@ -403,6 +423,12 @@ export class HttpTransport {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * An init key ky does not know, so it hands it on to `fetch` (ky passes unknown options
+ * through): how the attempt's signal reaches the fetch under ky without ky linking it.
+ */
+const ATTEMPT_SIGNAL = 'intelshareAttemptSignal';
 
 function originOf(url: string | URL): string {
   return (typeof url === 'string' ? new URL(url) : url).origin;
