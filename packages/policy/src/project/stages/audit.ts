@@ -29,6 +29,10 @@ export function finalDecisions(state: ProjectionState): Decision[] {
       });
       return;
     }
+    if (!entry.derived && entry.extraRedactions.length === 0) {
+      out.push(decision);
+      return;
+    }
     const redactions = [...decision.redactions, ...entry.extraRedactions];
     if (entry.derived) {
       redactions.push({

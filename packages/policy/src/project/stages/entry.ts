@@ -118,6 +118,29 @@ export function removeFrom(
   return path;
 }
 
+/**
+ * Removes several top-level properties of the entry's copy at once, keeping key order
+ * (one rebuild instead of one per property), and records each removal.
+ */
+export function removeTopLevel(entry: Entry, keys: ReadonlySet<string>): void {
+  ensureClone(entry);
+  const object = entry.object;
+  if (Object.hasOwn(object, '__proto__') || Object.getOwnPropertySymbols(object).length > 0) {
+    for (const key of keys) {
+      const removed = removeFrom(entry, [key]);
+      if (removed) entry.removed.push(removed);
+    }
+    return;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
+    if (keys.has(key)) entry.removed.push([key]);
+    else out[key] = object[key];
+  }
+  entry.object = out;
+}
+
 /** Copies every container on the way to `path`'s parent that is still shared with the input. */
 export function writablePath(entry: Entry, path: readonly SelectorSegment[]): void {
   ensureClone(entry);

@@ -48,12 +48,13 @@ export function copyIssues(
 ): readonly StixIssue[] {
   const source = original as Record<string, unknown>;
   let key = '';
-  for (const property of Object.keys(copy)) {
+  for (const property in copy) {
+    if (!Object.hasOwn(copy, property)) continue;
     const value = copy[property];
     key +=
       value === source[property] && Object.hasOwn(source, property)
         ? `${property}\u0000`
-        : `${property}=${JSON.stringify(value)}\u0000`;
+        : `${property}=${valueText(value)}\u0000`;
   }
   const caches = allowCustom ? changedCustomCache : changedCache;
   let cache = caches.get(original);
@@ -66,4 +67,12 @@ export function copyIssues(
   }
   if (cache.size < MAX_EDITS_PER_OBJECT) cache.set(key, issues);
   return issues;
+}
+
+/** An unambiguous text for a value: plain for the strings and string lists projections write. */
+function valueText(value: unknown): string {
+  if (typeof value === 'string') return `s${value}`;
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string'))
+    return `a${value.length}\u0001${value.join('\u0001')}`;
+  return `j${JSON.stringify(value)}`;
 }
