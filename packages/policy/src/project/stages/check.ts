@@ -6,7 +6,7 @@
 import { isScoType } from '../../internal/stix-facts';
 import type { Entry } from './entry';
 import { outputId, type ProjectionState, withholdLater } from './state';
-import { copyIssues, strictIssues } from './validity';
+import { copyIssues, strictIssues, validByConstruction } from './validity';
 
 /** Input: the marked entries. Output: invalid ones withheld; `true` when nothing had to be. */
 export function check(state: ProjectionState): boolean {
@@ -14,11 +14,13 @@ export function check(state: ProjectionState): boolean {
   const seen = new Set<string>();
   for (const entry of state.entries) {
     if (entry.withheld || entry.replacement) continue;
-    const issue = (
-      entry.object === entry.original
-        ? strictIssues(entry.object, state.allowCustom)
-        : copyIssues(entry.original, entry.object, state.allowCustom)
-    )[0];
+    let issues = strictIssues(entry.original, state.allowCustom);
+    if (
+      entry.object !== entry.original &&
+      (issues.length > 0 || !validByConstruction(entry.original, entry.object))
+    )
+      issues = copyIssues(entry.original, entry.object, state.allowCustom);
+    const issue = issues[0];
     if (issue) {
       clean = false;
       withholdLater(state, entry, {

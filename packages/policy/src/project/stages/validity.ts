@@ -29,6 +29,56 @@ export function strictIssues(
   return errors;
 }
 
+/**
+ * Top-level properties no STIX 2.1 rule ties to another property or requires (for the
+ * types where the engine lets them go): removing one from a valid object leaves it valid.
+ * `created_by_ref` is listed except for extension definitions, which require it.
+ */
+const FREELY_REMOVABLE = new Set([
+  'confidence',
+  'labels',
+  'description',
+  'lang',
+  'external_references',
+  'created_by_ref',
+  'aliases',
+  'first_seen',
+  'last_seen',
+]);
+/** Top-level properties projections write themselves, always well formed: a later `modified`, a derived `id` and `created`, marking references taken from valid objects. */
+const WRITTEN_BY_PROJECTION = new Set(['modified', 'created', 'id', 'object_marking_refs']);
+
+/**
+ * Whether a redacted copy of a valid input object is valid without validating it again:
+ * only when every difference is a freely removable property gone or a property the
+ * projection writes itself. Anything else (a nested edit, a rewritten reference, a
+ * granular marking adjusted, a capped value) is validated in full.
+ */
+export function validByConstruction(
+  original: Record<string, unknown>,
+  copy: Record<string, unknown>,
+): boolean {
+  const type = original.type;
+  let kept = 0;
+  for (const property in copy) {
+    if (!Object.hasOwn(copy, property)) continue;
+    if (!Object.hasOwn(original, property)) {
+      if (!WRITTEN_BY_PROJECTION.has(property)) return false;
+      continue;
+    }
+    kept++;
+    if (copy[property] !== original[property] && !WRITTEN_BY_PROJECTION.has(property)) return false;
+  }
+  if (kept === Object.keys(original).length) return true;
+  for (const property in original) {
+    if (!Object.hasOwn(original, property) || Object.hasOwn(copy, property)) continue;
+    if (property.startsWith('x_')) continue;
+    if (!FREELY_REMOVABLE.has(property)) return false;
+    if (property === 'created_by_ref' && type === 'extension-definition') return false;
+  }
+  return true;
+}
+
 const changedCache = new WeakMap<object, Map<string, readonly StixIssue[]>>();
 const changedCustomCache = new WeakMap<object, Map<string, readonly StixIssue[]>>();
 /** Distinct edits remembered per input object (projections for many recipients repeat them). */
