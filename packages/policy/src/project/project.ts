@@ -213,6 +213,7 @@ function select(
     idMap: new Map(),
     present: new Map(),
     dirty: undefined,
+    versioned: new Set(),
   };
   for (let index = 0; index < objects.length; index++) {
     const object = objects[index];

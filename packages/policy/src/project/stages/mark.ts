@@ -144,12 +144,14 @@ function adjustGranular(entry: Entry): void {
  * re-versioned by someone other than its creator.
  */
 function orderVersions(state: ProjectionState): void {
+  if (state.versioned.size === 0) return;
   const groups = new Map<string, Entry[]>();
   let collisions: Set<string> | undefined;
   for (const entry of state.entries) {
     if (entry.withheld || entry.replacement || entry.derived) continue;
-    if (isScoType(String(entry.original.type))) continue;
     const id = outputId(entry);
+    if (!state.versioned.has(id)) continue;
+    if (isScoType(String(entry.original.type))) continue;
     const group = groups.get(id);
     if (group === undefined) groups.set(id, [entry]);
     else {

@@ -52,10 +52,14 @@ export interface ProjectionState {
   readonly present: Map<string, number>;
   /** Ids withheld or re-identified since references were last closed. */
   dirty: Set<string> | undefined;
+  /** Ids that more than one output object (version) carries at some point. */
+  readonly versioned: Set<string>;
 }
 
 export function addPresent(state: ProjectionState, id: string): void {
-  state.present.set(id, (state.present.get(id) ?? 0) + 1);
+  const n = (state.present.get(id) ?? 0) + 1;
+  state.present.set(id, n);
+  if (n > 1) state.versioned.add(id);
 }
 
 export function dropPresent(state: ProjectionState, id: string): void {
