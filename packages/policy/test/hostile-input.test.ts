@@ -94,3 +94,28 @@ describe('hostile input to project()', () => {
     );
   });
 });
+
+describe('deeply nested input', () => {
+  it('withholds or shares, never throws, when an edited list holds a very deep value', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const object = indicator({
+      object_marking_refs: [TLP2_MARKING_IDS['TLP:GREEN']],
+      external_references: [
+        { source_name: 'a', url: 'https://example.com/secret' },
+        { source_name: 'b', description: 'd', x_deep: deep },
+      ],
+      granular_markings: [
+        { marking_ref: TLP2_MARKING_IDS['TLP:RED'], selectors: ['external_references.[0]'] },
+      ],
+    });
+    const projection = project(
+      [object],
+      agreement({ recipients: [{ match: { identities: [PARTNER] }, maxTlp: 'amber' }] }),
+      { identity: PARTNER },
+      { now: NOW },
+    );
+    expect(projection.decisions).toHaveLength(1);
+    expect(JSON.stringify(projection.bundle)).not.toContain('example.com/secret');
+  });
+});

@@ -98,13 +98,18 @@ export function copyIssues(
 ): readonly StixIssue[] {
   const source = original as Record<string, unknown>;
   let key = '';
-  for (const property in copy) {
-    if (!Object.hasOwn(copy, property)) continue;
-    const value = copy[property];
-    key +=
-      value === source[property] && Object.hasOwn(source, property)
-        ? `${property}\u0000`
-        : `${property}=${valueText(value)}\u0000`;
+  try {
+    for (const property in copy) {
+      if (!Object.hasOwn(copy, property)) continue;
+      const value = copy[property];
+      key +=
+        value === source[property] && Object.hasOwn(source, property)
+          ? `${property}\u0000`
+          : `${property}=${valueText(value)}\u0000`;
+    }
+  } catch {
+    // A value too deep to describe: judge this copy alone.
+    return strictIssues(copy, allowCustom, false);
   }
   const caches = allowCustom ? changedCustomCache : changedCache;
   let cache = caches.get(original);
