@@ -33,6 +33,7 @@ async function runOne(request: RunRequest): Promise<RunReply> {
     step: target.name,
     contract: 'typed' as ThrowContract,
     violation: undefined as string | undefined,
+    violationStep: '',
     timed: true,
     since: 0,
     ms: 0,
@@ -51,7 +52,9 @@ async function runOne(request: RunRequest): Promise<RunReply> {
       state.timed = timed;
     },
     violation(message: string) {
-      state.violation ??= message;
+      if (state.violation !== undefined) return;
+      state.violation = message;
+      state.violationStep = state.step;
     },
   };
   let kind: OutcomeKind = 'ok';
@@ -71,6 +74,7 @@ async function runOne(request: RunRequest): Promise<RunReply> {
   if ((kind === 'ok' || kind === 'typed') && state.violation !== undefined) {
     kind = 'invariant';
     message = state.violation;
+    state.step = state.violationStep;
   }
   const polluted = guard.check();
   if (polluted !== undefined) {

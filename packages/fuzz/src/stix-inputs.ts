@@ -122,6 +122,25 @@ export function stixTextFamilies(seeds: Seeds): Record<string, fc.Arbitrary<Stix
           recipe: `bundle([{ ...fixtureObject, description: ${JSON.stringify(unit.slice(0, 20))}.repeat(…) /* ${value.length} chars */ }])`,
         };
       }),
+    // STIX 2.0 objects (no spec_version) are upgraded; their type picks the 2.1 `*_types`
+    // property to fill from `labels`, so a prototype-named type must not pick a function.
+    'stix20-prototype-types': fc
+      .tuple(
+        fc.constantFrom(...PROTOTYPE_NAMES),
+        fc.array(fc.string({ maxLength: 8 }), { minLength: 1, maxLength: 3 }),
+      )
+      .map(([type, labels]) => ({
+        text: JSON.stringify([
+          {
+            type,
+            id: `${type}--0b9a2ab4-ea1e-4a62-a2b5-0a1b6c1e2f3d`,
+            created: '2016-01-01T00:00:00.000Z',
+            modified: '2016-01-01T00:00:00.000Z',
+            labels,
+          },
+        ]),
+        recipe: `[{ type: ${JSON.stringify(type)}, id: '${type}--…', created, modified, labels: ${JSON.stringify(labels)} }] /* STIX 2.0, upgraded */`,
+      })),
     unterminated: fc.tuple(fc.constantFrom(...seeds.stixBundles), fc.nat()).map(([text, at]) => {
       const i = at % text.length;
       return { text: `${text.slice(0, i)}"${'\\'.repeat(at % 3)}` };
@@ -133,6 +152,14 @@ export function stixTextFamilies(seeds: Seeds): Record<string, fc.Arbitrary<Stix
 export interface StixText {
   text: string;
   recipe?: string;
+}
+
+/**
+ * Tells whether an answer carries the source text of a built-in function, the mark of a
+ * lookup by an input string on a plain object (`TABLE['constructor']`).
+ */
+export function leaksFunctionSource(value: unknown): boolean {
+  return JSON.stringify(value).includes('[native code]');
 }
 
 /**

@@ -8,6 +8,8 @@ import { TARGETS } from '../src/targets/index';
  * bench, `pnpm bench`, runs every family and fails on them).
  */
 const HOLDING: Readonly<Record<string, readonly string[]>> = {
+  // Not yet (here and for the stream): stix20-prototype-types (the 2.0 upgrade looks the
+  // type up in a plain object and adds a property named after a function).
   parseStix: [
     'fixture-mutation',
     'hostile-objects',

@@ -1,7 +1,7 @@
 import { parseStix, parseStixStream, type StixIssue } from '@intelshare/stix';
 import fc from 'fast-check';
 import { chunking, mutatedBytes, splitChunks } from '../mutate';
-import { findForbiddenKey, stixTextFamilies } from '../stix-inputs';
+import { findForbiddenKey, leaksFunctionSource, stixTextFamilies } from '../stix-inputs';
 import { defineTarget, literal } from '../target';
 
 interface Input {
@@ -58,6 +58,9 @@ export const parseStixStreamTarget = defineTarget<Input>({
     }
     const forbidden = findForbiddenKey(streamed, 'objects');
     if (forbidden) probe.violation(`kept a forbidden key at ${forbidden}`);
+    if (leaksFunctionSource(streamed)) {
+      probe.violation('an object carries the source text of a built-in function');
+    }
     probe.step('parseStix (reference)', 'never', false);
     const whole = parseStix(input.bytes, options);
     if (whole.source === 'object') return; // not a bundle or array: nothing to stream

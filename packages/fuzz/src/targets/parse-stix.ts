@@ -1,6 +1,11 @@
 import { parseStix } from '@intelshare/stix';
 import fc from 'fast-check';
-import { findForbiddenKey, type StixText, stixTextFamilies } from '../stix-inputs';
+import {
+  findForbiddenKey,
+  leaksFunctionSource,
+  type StixText,
+  stixTextFamilies,
+} from '../stix-inputs';
 import { defineTarget, literal, utf8Length } from '../target';
 
 interface Input extends StixText {
@@ -29,6 +34,9 @@ export const parseStixTarget = defineTarget<Input>({
     const result = parseStix(input.text, { mode: input.mode, allowCustom: input.allowCustom });
     const forbidden = findForbiddenKey(result.objects, 'objects');
     if (forbidden) probe.violation(`kept a forbidden key at ${forbidden}`);
+    if (leaksFunctionSource(result.objects)) {
+      probe.violation('an object carries the source text of a built-in function');
+    }
     for (const issue of result.issues) {
       if (typeof issue.path !== 'string' || typeof issue.code !== 'string') {
         probe.violation('an issue without a string path or code');
