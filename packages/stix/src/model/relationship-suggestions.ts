@@ -145,7 +145,10 @@ const TABLE: Record<string, Record<string, readonly string[]>> = {
   },
 };
 
-const SPEC_TYPES = new Set([...SDO_TYPES, ...SCO_TYPES]);
+/** Spec type names by themselves: lookups return the module's own strings, never input. */
+const SPEC_TYPES: ReadonlyMap<string, string> = new Map(
+  [...SDO_TYPES, ...SCO_TYPES].map((type) => [type, type]),
+);
 
 const SUGGESTIONS: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>> = new Map(
   Object.entries(TABLE).map(([source, byType]) => [
@@ -153,6 +156,33 @@ const SUGGESTIONS: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>
     new Map(Object.entries(byType).map(([type, targets]) => [type, new Set(targets)])),
   ]),
 );
+
+/** What is suggested from one spec type to another, and the end of the warning message. */
+interface PairSuggestions {
+  readonly types: ReadonlySet<string>;
+  readonly messageTail: string;
+}
+
+// source → target → suggestions; keys are the module's own type strings (at most 37 × 37).
+const pairs = new Map<string, Map<string, PairSuggestions>>();
+
+function pairSuggestions(source: string, target: string): PairSuggestions {
+  let byTarget = pairs.get(source);
+  if (byTarget === undefined) {
+    byTarget = new Map();
+    pairs.set(source, byTarget);
+  }
+  let pair = byTarget.get(target);
+  if (pair === undefined) {
+    const types = suggestedRelationships(source, target);
+    pair = {
+      types: new Set(types),
+      messageTail: ` is not a relationship STIX 2.1 suggests from \`${source}\` to \`${target}\` (§4, Appendix B); suggested: ${types.map((name) => `\`${name}\``).join(', ')}.`,
+    };
+    byTarget.set(target, pair);
+  }
+  return pair;
+}
 
 /**
  * Tells whether `relationshipType` from `source` to `target` is one the specification
@@ -164,9 +194,27 @@ export function isSuggestedRelationship(
   relationshipType: string,
   target: string,
 ): boolean | undefined {
-  if (!SPEC_TYPES.has(source) || !SPEC_TYPES.has(target)) return undefined;
-  if (COMMON.has(relationshipType)) return true;
-  return SUGGESTIONS.get(source)?.get(relationshipType)?.has(target) === true;
+  const s = SPEC_TYPES.get(source);
+  const t = SPEC_TYPES.get(target);
+  if (s === undefined || t === undefined) return undefined;
+  return pairSuggestions(s, t).types.has(relationshipType);
+}
+
+/**
+ * The warning message for `relationshipType` from `source` to `target` when the
+ * specification does not suggest it (listing what it suggests), or undefined.
+ */
+export function unsuggestedRelationshipMessage(
+  source: string,
+  relationshipType: string,
+  target: string,
+  shown: string,
+): string | undefined {
+  const s = SPEC_TYPES.get(source);
+  const t = SPEC_TYPES.get(target);
+  if (s === undefined || t === undefined) return undefined;
+  const pair = pairSuggestions(s, t);
+  return pair.types.has(relationshipType) ? undefined : `\`${shown}\`${pair.messageTail}`;
 }
 
 /** The relationship types suggested from `source` to `target`, common ones included. */

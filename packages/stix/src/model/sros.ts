@@ -1,8 +1,8 @@
 import type { ValidationContext } from '../validate/context';
 import { extensionsProp, sdoCommon, timestampOrder } from './common';
 import { defineStixType } from './define-type';
-import { bool, identifierTypeLength, int, ref, refs, req, str, timestamp } from './props';
-import { isSuggestedRelationship, suggestedRelationships } from './relationship-suggestions';
+import { bool, int, ref, refs, req, str, timestamp, truncate } from './props';
+import { unsuggestedRelationshipMessage } from './relationship-suggestions';
 
 // STIX 2.1 §5: STIX Relationship Objects.
 
@@ -87,27 +87,21 @@ function suggestedRelationshipRule(
 ): void {
   const { relationship_type: type, source_ref: source, target_ref: target } = o;
   if (typeof type !== 'string' || typeof source !== 'string' || typeof target !== 'string') return;
-  const sourceLength = identifierTypeLength(source);
-  const targetLength = identifierTypeLength(target);
-  if (sourceLength < 0 || targetLength < 0) return;
-  const sourceType = source.slice(0, sourceLength);
-  const targetType = target.slice(0, targetLength);
-  if (isSuggestedRelationship(sourceType, type, targetType) !== false) return;
-  // Only spec types get here (others are not judged) and relationship types are bounded
-  // in length, so the key space is small; the message is built once per triple.
-  const key = `${sourceType} ${type} ${targetType}`;
-  let message = unsuggestedMessages.get(key);
-  if (message === undefined) {
-    const list = suggestedRelationships(sourceType, targetType)
-      .map((name) => `\`${name}\``)
-      .join(', ');
-    message = `\`${type}\` is not a relationship STIX 2.1 suggests from \`${sourceType}\` to \`${targetType}\` (§4, Appendix B); suggested: ${list}.`;
-    if (unsuggestedMessages.size < 4096) unsuggestedMessages.set(key, message);
-  }
-  ctx.warn('UNSUGGESTED_RELATIONSHIP', path, 'relationship_type', message);
+  // The refs were checked as identifiers already; only their type prefix is needed here.
+  const sourceType = typePrefix(source);
+  const targetType = typePrefix(target);
+  if (sourceType === undefined || targetType === undefined) return;
+  const message = unsuggestedRelationshipMessage(sourceType, type, targetType, truncate(type));
+  if (message !== undefined)
+    ctx.warn('UNSUGGESTED_RELATIONSHIP', path, 'relationship_type', message);
 }
 
-const unsuggestedMessages = new Map<string, string>();
+/** `type` of a `type--UUID` identifier (the UUID is 36 characters after `--`). */
+function typePrefix(id: string): string | undefined {
+  const end = id.length - 38;
+  if (end < 3 || id.charCodeAt(end) !== 45 || id.charCodeAt(end + 1) !== 45) return undefined;
+  return id.slice(0, end);
+}
 
 /** STIX 2.1 §5.2 Sighting. */
 export const sightingType = defineStixType(

@@ -23,17 +23,14 @@ export function checkUuidVersion(
   const version = id.charCodeAt(id.length - 22) - 48;
   if (kind === 'sco') {
     if (version === 5 || idContributing === undefined) return;
-    if (!idContributing.some((name) => o[name] !== undefined)) return;
-    ctx.warn(
-      'UUID_VERSION',
-      path,
-      'id',
-      message(
-        `sco${version}${idContributing.join(', ')}`,
-        () =>
-          `SCO ids should use a UUIDv5 derived from their ID Contributing Properties (${idContributing.join(', ')}), not a UUIDv${version} (STIX 2.1 §2.9).`,
-      ),
-    );
+    let present = false;
+    for (let i = 0; i < idContributing.length; i++)
+      if (o[idContributing[i]!] !== undefined) {
+        present = true;
+        break;
+      }
+    if (!present) return;
+    ctx.warn('UUID_VERSION', path, 'id', scoMessage(idContributing, version));
   } else if (version !== 4) {
     ctx.warn(
       'UUID_VERSION',
@@ -46,6 +43,23 @@ export function checkUuidVersion(
       ),
     );
   }
+}
+
+// Keyed by the type's (constant) list of contributing properties, then the version digit.
+const scoMessages = new Map<readonly string[], string[]>();
+
+function scoMessage(idContributing: readonly string[], version: number): string {
+  let byVersion = scoMessages.get(idContributing);
+  if (byVersion === undefined) {
+    byVersion = [];
+    scoMessages.set(idContributing, byVersion);
+  }
+  let text = byVersion[version];
+  if (text === undefined) {
+    text = `SCO ids should use a UUIDv5 derived from their ID Contributing Properties (${idContributing.join(', ')}), not a UUIDv${version} (STIX 2.1 §2.9).`;
+    byVersion[version] = text;
+  }
+  return text;
 }
 
 // Messages depend only on the kind, the version and the type's properties: built once each.
