@@ -223,6 +223,11 @@ async function perRequestCpu() {
   );
 }
 report.extra.perRequestCpuMicroseconds = await perRequestCpu();
+report.extra.notes = [
+  'Where the time goes with ky as the HTTP layer (see perRequestCpuMicroseconds): ky adds a fixed cost per request over fetch (options merged with the instance defaults, new Headers, an AbortController, a Request plus a clone kept for retries the client does not use, then fetch builds its own Request); the client adds its own layer on top (streamed size-limited body read, per-attempt timeout covering the body, envelope and STIX checks, dedupe by id+modified and the whole-page digest, the credential origin check).',
+  'A CPU profile of the client alone at 100 objects a page (node --cpu-prof, 20k objects x 8 pulls, shared machine) put 9% of busy time in ky code, about 9% in the client layer (body read 2%, transport 2%, envelope/STIX checks 2%, dedupe+digest 2%), 12% in JSON decode+parse (as response.json() in the bare loop), 10% in GC, the rest in undici fetch, streams and the event loop.',
+  'The attempt signal is handed to the fetch under ky, not to ky, so ky does not link it with AbortSignal.any on every request.',
+];
 
 report.extra.interleavedMedians = {
   'limit 1000': await interleaved(1000),
