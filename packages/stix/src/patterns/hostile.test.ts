@@ -67,6 +67,40 @@ describe('qualifiers count against the limits', () => {
   });
 });
 
+describe('maxDepth has a ceiling', () => {
+  it.each([1e9, Number.POSITIVE_INFINITY, Number.NaN])('maxDepth %s is read as 256', (maxDepth) => {
+    const nested = (n: number) => `${'('.repeat(n)}${T}${')'.repeat(n)}`;
+    const deepest = parsePattern(nested(255), { maxDepth });
+    expect(deepest.expression.kind).toBe('observation');
+    expect(thrown(() => parsePattern(nested(256), { maxDepth }))).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+    });
+  });
+});
+
+it('walks the deepest tree the parser returns: 256 levels of alternating operators', () => {
+  // Each level alternates AND, OR and a qualifier, the most frames a level can cost.
+  const nest = (levels: number) => {
+    let text = T;
+    for (let i = 0; i < levels; i++) {
+      text = `(${text} AND ${T} OR ${T}) ${i % 2 === 0 ? 'WITHIN 5 SECONDS' : 'REPEATS 1 TIMES'}`;
+    }
+    return text;
+  };
+  const text = nest(250);
+  const ast = parsePattern(text, { maxDepth: 256, maxTerms: 100_000 });
+  expect(validatePattern(ast).valid).toBe(true);
+  expect(printPattern(parsePattern(printPattern(ast), { maxDepth: 256, maxTerms: 100_000 }))).toBe(
+    printPattern(ast),
+  );
+  expect(compilePattern(ast).match([observation(1)]).matched).toBe(true);
+  // The index parses with the default limits (64 levels).
+  const index = new IndicatorIndex();
+  expect(index.add(indicator('too-deep', text)).skipped[0]?.reason).toMatch(/deeper than 64/);
+  expect(index.add(indicator('deep', nest(31))).skipped).toEqual([]);
+  expect(index.match(observation(1)).length).toBe(1);
+});
+
 describe('long chains are walked without overflowing the stack', () => {
   const comparisons = `[${Array.from({ length: 9000 }, (_, i) => `ipv4-addr:value != '10.0.${i >> 8}.${i & 255}'`).join(' AND ')}]`;
   const observations = Array(4500).fill(T).join(' AND ');

@@ -91,7 +91,9 @@ class Parser {
 
   constructor(text: string, options: ParsePatternOptions) {
     this.locations = options.locations ?? true;
-    this.maxDepth = Math.min(options.maxDepth ?? 64, MAX_DEPTH_CEILING);
+    const depth = options.maxDepth ?? 64;
+    // NaN would disable the check, so it gets the ceiling too.
+    this.maxDepth = Number.isNaN(depth) ? MAX_DEPTH_CEILING : Math.min(depth, MAX_DEPTH_CEILING);
     this.maxTerms = options.maxTerms ?? 10_000;
     this.lexer = new Lexer(text);
     this.tok = this.lexer.next();
