@@ -126,6 +126,13 @@ describe('TaxiiClient.objects() pages to the exact server set', () => {
     expect(keys(got)).toEqual(expected([rows[0]!, rows[1]!, rows[2]!, rows[3]!, rows[4]!]));
   });
 
+  it('empty pages with fresh tokens (a server filtering after paging) are followed', async () => {
+    const rows = makeObjects(4);
+    server.addCollection(COLL, rows);
+    server.misbehaviour = { pages: [[0, 1], [], [], [], [], [], [2, 3]] };
+    expect(keys(await client().objects(API, COLL, {}).toArray())).toEqual(expected(rows));
+  });
+
   it('a repeated token that still brings new objects is followed, not taken for a loop', async () => {
     const rows = makeObjects(12);
     server.addCollection(COLL, rows);

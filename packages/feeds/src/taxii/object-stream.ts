@@ -55,7 +55,12 @@ export interface ObjectsOptions {
   onEvent?: (event: TaxiiStreamEvent) => void;
   /** Recent version keys remembered to drop duplicates: at least half this many, at most all (default 10 000). */
   dedupeWindow?: number;
-  /** Stop after this many consecutive pages without a new object (default 3). */
+  /**
+   * End with {@link TaxiiIncompleteError} (`loop`) after this many pages in a row that bring
+   * no new object and repeat a `next` token or a whole page already received (default 3).
+   * Empty pages with fresh tokens (servers that filter after paging) are followed up to 100
+   * times as many in a row.
+   */
   maxEmptyPages?: number;
   /** How often a page whose JSON is cut short is requested again (default 2). */
   pageRetries?: number;
@@ -169,8 +174,14 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
     let newestAdded = addedAfter;
     let pages = start.pages;
     let delivered = start.objects;
+    // Pages in a row that brought nothing new, and of those the ones that also repeated
+    // something (a `next` token or a whole page seen before): only repetition is evidence
+    // of a loop. Servers that filter after paging send empty pages with fresh tokens, which
+    // are only cut off by a much larger bound.
     let emptyStreak = 0;
+    let staleStreak = 0;
     const maxEmptyPages = options.maxEmptyPages ?? 3;
+    const seenTokens = new Set<number>();
     // `added_after` requests already made. A `next` token is never checked this way: TAXII
     // 2.1 §3.4 does not promise a new token per page, and servers that keep one paging
     // session per client send the same token on every page. Whether a chain is looping is
@@ -281,7 +292,17 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
         if (repeatedPage) fresh = [];
         fresh ??= objects;
         delivered += fresh.length;
-        emptyStreak = fresh.length === 0 ? emptyStreak + 1 : 0;
+        let tokenRepeated = false;
+        if (page.next !== undefined) {
+          // Tokens are kept as hashes: a server cannot grow memory with long ones.
+          const token = digest.hashOf(page.next, '');
+          tokenRepeated = seenTokens.has(token);
+          seenTokens.add(token);
+        }
+        const nothingNew = fresh.length === 0;
+        emptyStreak = nothingNew ? emptyStreak + 1 : 0;
+        if (!nothingNew) staleStreak = 0;
+        else if (tokenRepeated || repeatedPage) staleStreak++;
         if (page.dateAddedLast && (newestAdded === undefined || page.dateAddedLast > newestAdded))
           newestAdded = page.dateAddedLast;
         options.onEvent?.({
@@ -315,7 +336,12 @@ export class TaxiiObjectStream implements AsyncIterable<StixObject> {
         // first tries bigger pages and then reports it as `stuck`.
         const askingAgain =
           next === undefined && usedAfter.has(`${addedAfter ?? ''}|${limit ?? ''}`);
-        if (!finished && !failure && !askingAgain && emptyStreak >= maxEmptyPages) {
+        if (
+          !finished &&
+          !failure &&
+          !askingAgain &&
+          (staleStreak >= maxEmptyPages || emptyStreak >= maxEmptyPages * 100)
+        ) {
           options.onEvent?.({ type: 'no-progress', page: pages, emptyPages: emptyStreak });
           failure = {
             reason: 'loop',
