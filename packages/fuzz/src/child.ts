@@ -34,6 +34,7 @@ async function runOne(request: RunRequest): Promise<RunReply> {
     contract: 'typed' as ThrowContract,
     violation: undefined as string | undefined,
     violationStep: '',
+    timedStep: target.name,
     timed: true,
     since: 0,
     ms: 0,
@@ -50,6 +51,7 @@ async function runOne(request: RunRequest): Promise<RunReply> {
       state.step = name;
       state.contract = contract;
       state.timed = timed;
+      if (timed) state.timedStep = name;
     },
     violation(message: string) {
       if (state.violation !== undefined) return;
@@ -86,7 +88,7 @@ async function runOne(request: RunRequest): Promise<RunReply> {
     message = lateError;
   }
   lateError = undefined;
-  return { seq: request.seq, kind, step: state.step, message, ms };
+  return { seq: request.seq, kind, step: state.step, message, ms, timedStep: state.timedStep };
 }
 
 process.on('message', (request: RunRequest) => {

@@ -26,8 +26,10 @@ export interface RunReply {
   step: string;
   /** Error name and message, or the violated guarantee; empty for `ok`. */
   message: string;
-  /** Wall-clock milliseconds of the run inside the child. */
+  /** Wall-clock milliseconds of the timed steps inside the child. */
   ms: number;
+  /** The last timed step (the one a time verdict is about; reference runs are untimed). */
+  timedStep?: string;
 }
 
 /** Outcome kinds that fail the job. */

@@ -244,6 +244,7 @@ async function runJudged(
     return {
       ...reply,
       kind: 'slow',
+      step: reply.timedStep ?? reply.step,
       message: `${round(reply.ms)} ms for ${size} bytes (${round(reply.ms / Math.max(size / 1e6, 1e-9))} ms/MB; budget ${round(budget)} ms)`,
     };
   }
