@@ -54,8 +54,8 @@ const file = writeBenchResult(out, {
   ...report,
   findings: report.findings.map(({ input: _input, ...finding }) => finding),
 });
-// The failing inputs themselves, for exact replays (byte inputs as UTF-8 text, lossy only
-// for invalid sequences, which the reproduction line then describes).
+// The failing inputs themselves (up to 100,000 characters each; larger ones are rebuilt
+// from their reproduction line), byte inputs as UTF-8 text.
 const inputs = writeBenchResult(
   `${out}-inputs`,
   report.findings.map((finding) => ({
@@ -71,7 +71,7 @@ function replayable(input: unknown): unknown {
   const text = JSON.stringify(input, (_key, value: unknown) =>
     value instanceof Uint8Array ? { utf8: new TextDecoder().decode(value) } : value,
   );
-  return text.length > 1_000_000
+  return text.length > 100_000
     ? { omitted: `${text.length} characters; rebuild it from the reproduction` }
     : JSON.parse(text);
 }
