@@ -66,8 +66,13 @@ const HOLDING: Readonly<Record<string, readonly string[]>> = {
   parseFeedStream: ['fixture-mutation', 'prototype-type-column', 'quote-then-lines'],
   mispToStix: ['fixture-mutation', 'planted-values', 'prototype-names', 'deep-nesting'],
   stixToMisp: ['prototype-names', 'hostile-objects', 'fixture-mutation'],
-  // Not yet: deep-nesting (the YAML parser overflows the stack; the process may then abort).
-  parseAgreement: ['fixture-mutation', 'hostile-keys', 'prototype-values', 'alias-bomb'],
+  parseAgreement: [
+    'fixture-mutation',
+    'hostile-keys',
+    'prototype-values',
+    'alias-bomb',
+    'deep-nesting',
+  ],
   project: ['prototype-types', 'hostile-objects', 'fixture-mutation', 'deep-nesting'],
 };
 
