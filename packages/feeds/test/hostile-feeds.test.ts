@@ -133,6 +133,42 @@ describe('parseFeedStream: the safe-cut search does not rescan what it holds', (
   });
 });
 
+describe('parseFeedStream: a long record in 1-byte chunks costs O(1) per chunk', () => {
+  // Fuzz item 5: every chunk searched the held chunks for a newline from the oldest one, so
+  // a 64 KiB record in 1-byte chunks looked at ~2·10⁹ chunks. Counted, not timed: the
+  // chunks looked at (found, searched, cut, dropped) stay a small multiple of the input.
+  const record = 65_000;
+  const cases: [string, string, string | null][] = [
+    ['a 64 KiB unquoted record', `${'a'.repeat(record)}\n`, ','],
+    ['a 64 KiB quoted cell', `"${'a'.repeat(record)}"\n`, ','],
+    ['a record over the limit', `${'a'.repeat(70_000)}\nb\n`, ','],
+    ['a blank line over the limit', ' '.repeat(140_000), ','],
+    ['a stray quote before 1751 lines', `"${`${'a'.repeat(50)}\n`.repeat(1751)}`, ','],
+    ['a 64 KiB line of a one-value-per-line feed', `${'a'.repeat(record)}\n`, null],
+  ];
+  for (const [name, text, delimiter] of cases) {
+    it(`${name}: the held chunks are looked at a bounded number of times per chunk`, () => {
+      const splitter = new RecordSplitter(delimiter, ['#'], 65_536);
+      let kept = '';
+      for (const chunk of chunks(text, 1))
+        for (const piece of splitter.push(chunk)) if (piece.kind === 'text') kept += piece.text;
+      for (const piece of splitter.end()) if (piece.kind === 'text') kept += piece.text;
+      // About 6 per character today; it was ~32 000 per character for a 64 KiB record.
+      expect(splitter.chunkSteps).toBeLessThanOrEqual(8 * text.length);
+      expect(splitter.scanned).toBeLessThanOrEqual(3 * text.length);
+      if (text.length <= 65_536) expect(kept).toBe(text); // nothing lost under the limit
+    });
+  }
+
+  it('the 64 KiB record streamed in 1-byte chunks reads as parseFeed reads it', async () => {
+    const text = `"${'a'.repeat(record)}",b\nhttp://x.example/\n`;
+    const streamed = await collect(parseFeedStream(chunks(text, 1), urlhausMapping, { now: NOW }));
+    const whole = parseFeed(text, urlhausMapping, { now: NOW });
+    expect(streamed.issues).toEqual(whole.issues);
+    expect(streamed.stats).toEqual(whole.stats);
+  });
+});
+
 describe('parseFeedStream aborted: a typed feeds error', () => {
   it('between chunks', async () => {
     const controller = new AbortController();

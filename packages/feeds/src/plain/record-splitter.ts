@@ -75,6 +75,11 @@ export class RecordSplitter {
   /** Characters read by the quote-aware scans so far (tests check it stays linear). */
   scanned = 0;
 
+  /** Held chunks looked at to find, search and cut text so far (tests check it stays linear). */
+  get chunkSteps(): number {
+    return this.#held.steps;
+  }
+
   constructor(delimiter: string | null, comments: readonly string[], maxLine: number) {
     this.#lines = delimiter === null;
     this.#delimiter = delimiter === null ? -1 : delimiter.charCodeAt(0);
@@ -373,6 +378,8 @@ class HeldText {
   #head = 0;
   #cursor = 0;
   #end = 0;
+  /** Chunks looked at by look-ups, searches, cuts and drops (tests check it stays linear). */
+  steps = 0;
 
   get end(): number {
     return this.#end;
@@ -394,22 +401,50 @@ class HeldText {
 
   /** The held chunk containing `pos` (which must be held). */
   chunkAt(pos: number): string {
-    const starts = this.#starts;
-    let at = Math.max(this.#cursor, this.#head);
-    while (pos < starts[at]!) at--;
-    while (pos >= starts[at]! + this.#chunks[at]!.length) at++;
-    this.#cursor = at;
-    this.chunkStart = starts[at]!;
+    const at = this.#locate(pos);
+    this.chunkStart = this.#starts[at]!;
     return this.#chunks[at]!;
+  }
+
+  /**
+   * The index of the held chunk containing `pos` (or the first chunk after it). Sequential
+   * reads hit the cursor or its neighbour in O(1); any other position is found by binary
+   * search, never by walking the held chunks (with 1-byte chunks, a walk from the oldest
+   * held chunk on every new chunk made a long record quadratic).
+   */
+  #locate(pos: number): number {
+    const starts = this.#starts;
+    const chunks = this.#chunks;
+    const count = chunks.length;
+    let at = Math.max(this.#cursor, this.#head);
+    this.steps++;
+    if (at < count && pos >= starts[at]!) {
+      if (pos < starts[at]! + chunks[at]!.length) return at;
+      at++;
+      if (at >= count || pos < starts[at]! + chunks[at]!.length) {
+        this.#cursor = Math.min(at, count - 1);
+        return at;
+      }
+    }
+    // The first chunk that ends after `pos`.
+    let low = this.#head;
+    let high = count;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      this.steps++;
+      if (starts[mid]! + chunks[mid]!.length <= pos) low = mid + 1;
+      else high = mid;
+    }
+    if (low < count) this.#cursor = low;
+    return low;
   }
 
   indexOfNewline(from: number): number {
     if (from >= this.#end) return -1;
     const starts = this.#starts;
     const chunks = this.#chunks;
-    let at = this.#head;
-    while (at < chunks.length && from >= starts[at]! + chunks[at]!.length) at++;
-    for (; at < chunks.length; at++) {
+    for (let at = this.#locate(from); at < chunks.length; at++) {
+      this.steps++;
       const found = chunks[at]!.indexOf('\n', Math.max(0, from - starts[at]!));
       if (found !== -1) return starts[at]! + found;
     }
@@ -419,10 +454,11 @@ class HeldText {
   slice(from: number, to: number): string {
     const end = Math.min(to, this.#end);
     let out = '';
-    for (let at = this.#head; at < this.#chunks.length; at++) {
+    if (from >= end) return out;
+    for (let at = this.#locate(from); at < this.#chunks.length; at++) {
       const start = this.#starts[at]!;
       const chunk = this.#chunks[at]!;
-      if (start + chunk.length <= from) continue;
+      this.steps++;
       if (start >= end) break;
       out += chunk.slice(Math.max(0, from - start), end - start);
     }
@@ -435,14 +471,17 @@ class HeldText {
     while (
       this.#head < chunks.length &&
       this.#starts[this.#head]! + chunks[this.#head]!.length <= pos
-    )
+    ) {
       this.#head++;
+      this.steps++;
+    }
     if (this.#head === chunks.length) {
       this.#chunks = [];
       this.#starts = [];
       this.#head = 0;
       this.#cursor = 0;
     } else if (this.#head > 64 && this.#head * 2 > chunks.length) {
+      this.steps += chunks.length - this.#head;
       this.#chunks = chunks.slice(this.#head);
       this.#starts = this.#starts.slice(this.#head);
       this.#cursor = Math.max(0, this.#cursor - this.#head);
