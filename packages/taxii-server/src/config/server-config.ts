@@ -81,6 +81,14 @@ export interface ViewContext {
   principal: string;
   apiRoot: string;
   collection: string;
+  /**
+   * Reads the latest version of every object of the view's source collection, in `added`
+   * order, through the storage (memoised for the request). A view whose decisions depend on
+   * other objects (references, victims named by relationships) decides against this rather
+   * than against the page, so a paged pull equals a one-shot projection. More than `max`
+   * objects fails the read (fail closed).
+   */
+  sourceObjects?: (max: number) => Promise<Record<string, unknown>[]>;
 }
 
 /** One view read, handed to the audit sink after the response body is built. */

@@ -278,6 +278,10 @@ export function createTaxiiHandler(config: TaxiiServerConfig): TaxiiHandler {
     let after = query.after;
     let more = true;
     let first: number | undefined;
+    const viewContext: ViewContext = {
+      ...context,
+      sourceObjects: memoise((max) => latestSourceObjects(view.source, max)),
+    };
     for (let round = 0; round < 8 && more && items.length < query.limit; round++) {
       const page = await storage.queryObjects(view.source, {
         ...query,
@@ -290,7 +294,7 @@ export function createTaxiiHandler(config: TaxiiServerConfig): TaxiiHandler {
       after = page.objects.at(-1)!.added;
       const addedById = new Map(page.objects.map((o) => [o.id, o.added]));
       const source = page.objects.map((o) => JSON.parse(o.body) as Record<string, unknown>);
-      const projected = await projectIsolated(view, source, context, (error) =>
+      const projected = await projectIsolated(view, source, viewContext, (error) =>
         config.onError?.(error, request),
       );
       for (const object of projected) {
@@ -318,6 +322,31 @@ export function createTaxiiHandler(config: TaxiiServerConfig): TaxiiHandler {
       }
     }
     return { items, more, last: after, first: items.length > 0 ? first : undefined };
+  }
+
+  /** The latest version of every object of a source collection, in `added` order (at most `max`). */
+  async function latestSourceObjects(
+    source: string,
+    max: number,
+  ): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    let after = 0;
+    for (;;) {
+      const page = await storage.queryObjects(source, {
+        after,
+        versions: { all: false, first: false, last: true, keys: [] },
+        limit: 1000,
+      });
+      if (out.length + page.objects.length > max) {
+        throw new RangeError(
+          `The view's source collection \`${source}\` holds more than ${max} objects; a projection decided against it is refused (fail closed).`,
+        );
+      }
+      for (const object of page.objects)
+        out.push(JSON.parse(object.body) as Record<string, unknown>);
+      if (!page.more || page.objects.length === 0) return out;
+      after = page.objects.at(-1)!.added;
+    }
   }
 
   async function list(
@@ -646,5 +675,14 @@ export function createTaxiiHandler(config: TaxiiServerConfig): TaxiiHandler {
     } finally {
       deadline.dispose();
     }
+  };
+}
+
+/** One call's promise shared by every later call (per request, so no staleness across requests). */
+function memoise<T>(load: (max: number) => Promise<T>): (max: number) => Promise<T> {
+  let loaded: { max: number; value: Promise<T> } | undefined;
+  return (max) => {
+    if (loaded === undefined || loaded.max !== max) loaded = { max, value: load(max) };
+    return loaded.value;
   };
 }
