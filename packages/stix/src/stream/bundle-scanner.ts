@@ -76,6 +76,8 @@ export class BundleScanner {
   #limit = 0;
   /** Index of the next backslash in `#backslashChunk` (-1: none left, -2: not searched yet). */
   #backslash = -2;
+  /** Index of the next quote in `#backslashChunk`, cached the same way as `#backslash`. */
+  #quote = -2;
   #backslashChunk = -1;
   #chunkSerial = 0;
   readonly #maxChars: number;
@@ -240,8 +242,10 @@ export class BundleScanner {
     if (this.#backslashChunk !== this.#chunkSerial) {
       this.#backslashChunk = this.#chunkSerial;
       this.#backslash = -2;
+      this.#quote = -2;
     }
     let backslash = this.#backslash;
+    let quote = this.#quote;
     while (i < n) {
       if (inString) {
         if (escaped) {
@@ -249,10 +253,12 @@ export class BundleScanner {
           i++;
           continue;
         }
-        // String contents are most of a STIX object: jump over them natively.
-        const quote = chunk.indexOf('"', i);
-        // The next backslash is searched once per position passed, not once per string
-        // (searching every time would scan to the chunk end for each string: quadratic).
+        // String contents are most of a STIX object: jump over them natively. The next
+        // quote and the next backslash are each searched again only once passed, so every
+        // position is looked at once per chunk. (Searching every time would be quadratic:
+        // the backslash search runs to the chunk end for each string, the quote search to
+        // the string end for each escape — `"\ud800\ud800…"` has one escape every 6 chars.)
+        if (quote !== -1 && quote < i) quote = chunk.indexOf('"', i);
         if (backslash !== -1 && backslash < i) backslash = chunk.indexOf('\\', i);
         if (backslash !== -1 && (quote === -1 || backslash < quote)) {
           escaped = true;
@@ -269,6 +275,7 @@ export class BundleScanner {
           this.#inString = false;
           this.#escaped = false;
           this.#backslash = backslash;
+          this.#quote = quote;
           return i;
         }
         continue;
@@ -283,6 +290,7 @@ export class BundleScanner {
           this.#depth = 0;
           this.#inString = false;
           this.#backslash = backslash;
+          this.#quote = quote;
           return i;
         }
         if (depth < 0) throw new ScanError('Unbalanced brackets.');
@@ -292,6 +300,7 @@ export class BundleScanner {
     this.#inString = inString;
     this.#escaped = escaped;
     this.#backslash = backslash;
+    this.#quote = quote;
     return -1;
   }
 
