@@ -132,7 +132,11 @@ export function projectInCollection(
     if (definition === undefined) continue;
     const more = new Set<string>();
     markingRefs(definition, more);
-    for (const ref of more) if (!needed.has(ref)) needed.add(ref), queue.push(ref);
+    for (const ref of more) {
+      if (needed.has(ref)) continue;
+      needed.add(ref);
+      queue.push(ref);
+    }
   }
   const heads = output.slice(0, prefix).filter((d) => needed.has(String(d.id)));
   const pageDecisions: Decision[] = [];
