@@ -46,12 +46,12 @@ const relationship = (n: number, source: string, target: string) => ({
   source_ref: source,
   target_ref: target,
 });
-const red = (object: Record<string, unknown>) => ({
+const red = <T extends object>(object: T) => ({
   ...object,
   object_marking_refs: [TLP2_MARKING_IDS['TLP:RED']],
 });
 /** Shared with its description removed: a redacted copy stamped with the projection's time. */
-const redDescription = (object: Record<string, unknown>, creator?: string) => ({
+const redDescription = <T extends object>(object: T, creator?: string) => ({
   ...object,
   ...(creator ? { created_by_ref: creator } : {}),
   description: 'internal detail',
