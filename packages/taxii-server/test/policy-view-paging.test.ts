@@ -122,6 +122,7 @@ describe('policy view pulled page by page', () => {
             title: 'Internal',
             collections: [
               { id: 'internal', title: 'Internal', canRead: ['cert'], canWrite: ['cert'] },
+              { id: 'plain', title: 'Nothing to redact', canRead: ['cert'], canWrite: ['cert'] },
             ],
           },
           {
@@ -133,6 +134,12 @@ describe('policy view pulled page by page', () => {
                 title: 'Shared',
                 canRead: ['partner'],
                 view: policyView({ source: 'internal', agreement, recipient, now: () => NOW }),
+              },
+              {
+                id: 'plain-shared',
+                title: 'Shared, nothing redacted',
+                canRead: ['partner'],
+                view: policyView({ source: 'plain', agreement, recipient, now: () => NOW }),
               },
               {
                 id: 'capped',
@@ -160,6 +167,16 @@ describe('policy view pulled page by page', () => {
       expect(response.status).toBe(202);
       expect((await response.json()).success_count).toBe(1);
     }
+    const plain = await fetch(`${server.url}/internal/collections/plain/objects/`, {
+      method: 'POST',
+      headers: {
+        accept: TAXII_MEDIA_TYPE,
+        'content-type': TAXII_MEDIA_TYPE,
+        authorization: 'Bearer cert-key-0123456789abcdef',
+      },
+      body: JSON.stringify({ objects: [i1, m1] }),
+    });
+    expect((await plain.json()).success_count).toBe(2);
     client = new TaxiiClient({
       url: server.url,
       retry: 0,
@@ -206,5 +223,19 @@ describe('policy view pulled page by page', () => {
     });
     expect(response.status).toBe(500);
     expect(await response.text()).not.toContain('indicator--');
+  });
+
+  it('sends the agreement marking even when no shared object carries it, as project() does', async () => {
+    const pulled = new Set<string>();
+    for await (const object of client.objects(apiRoot(), 'plain-shared', { limit: 1 })) {
+      pulled.add(JSON.stringify(object));
+    }
+    const whole = (
+      project([i1, m1], agreement, recipient, { now: NOW }).bundle.objects as unknown[]
+    )
+      .map((object) => JSON.stringify(object))
+      .sort();
+    expect(whole.some((text) => text.includes('"marking-definition"'))).toBe(true);
+    expect([...pulled].sort()).toEqual(whole);
   });
 });

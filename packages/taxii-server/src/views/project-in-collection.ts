@@ -122,27 +122,38 @@ export function projectInCollection(
   }
   if (anyReplaced) own.push(...replacements);
 
-  // The definitions of the markings the page's copies carry, and of the markings those carry.
-  const definitions = new Map(output.slice(0, prefix).map((d) => [String(d.id), d]));
-  const needed = new Set<string>();
-  for (const object of own) markingRefs(object, needed);
-  const queue = [...needed];
-  while (queue.length > 0) {
-    const definition = definitions.get(queue.pop()!);
-    if (definition === undefined) continue;
-    const more = new Set<string>();
-    markingRefs(definition, more);
-    for (const ref of more) {
-      if (needed.has(ref)) continue;
-      needed.add(ref);
-      queue.push(ref);
+  // The definitions of the markings the page's copies carry (and those carry), and the ones
+  // the projection emits whatever it shares (the agreement marking): never one that only
+  // another page's objects need.
+  const heads = output.slice(0, prefix);
+  const definitions = new Map(heads.map((d) => [String(d.id), d]));
+  const closure = (objects: readonly StixObject[]): Set<string> => {
+    const needed = new Set<string>();
+    for (const object of objects) markingRefs(object, needed);
+    const queue = [...needed];
+    while (queue.length > 0) {
+      const definition = definitions.get(queue.pop()!);
+      if (definition === undefined) continue;
+      const more = new Set<string>();
+      markingRefs(definition, more);
+      for (const ref of more) {
+        if (needed.has(ref)) continue;
+        needed.add(ref);
+        queue.push(ref);
+      }
     }
-  }
-  const heads = output.slice(0, prefix).filter((d) => needed.has(String(d.id)));
+    return needed;
+  };
+  const neededHere = closure(own);
+  const neededAnywhere = closure(output.slice(prefix));
+  const ownHeads =
+    own.length === 0
+      ? []
+      : heads.filter((d) => neededHere.has(String(d.id)) || !neededAnywhere.has(String(d.id)));
   const pageDecisions: Decision[] = [];
   for (const index of pageIndexes) {
     const decision = decided[index];
     if (decision !== undefined) pageDecisions.push(decision);
   }
-  return { objects: [...heads, ...own], decisions: pageDecisions };
+  return { objects: [...ownHeads, ...own], decisions: pageDecisions };
 }
