@@ -5,10 +5,23 @@
 // TAXII_BENCH_PG_OBJECTS for PostgreSQL (default 250 000: bulk loading 1M rows through the
 // storage API takes minutes, too long for a routine bench run; set it to 1000000 for the
 // full figure).
+//
+// Each storage is measured in its own child process (with its own JSON.stringify baseline):
+// a million objects held by the memory storage slow the garbage collector for everything
+// else in a process, so measuring the three side by side understated SQLite and Postgres.
+// The parent writes `taxii-server-serve-<limit>.json` from the children's results; each child
+// also writes `taxii-server-serve-<limit>-<storage>.json`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BenchCase, runBenchSuite } from '@intelshare/bench';
+import { fileURLToPath } from 'node:url';
+import {
+  type BenchCase,
+  type BenchSuiteResult,
+  measureInChild,
+  runBenchSuite,
+  writeBenchResult,
+} from '@intelshare/bench';
 import { createTaxiiHandler, MemoryStorage, type TaxiiStorage } from '../src/index';
 import { PostgresStorage } from '../src/postgres/index';
 import { SqliteStorage } from '../src/sqlite/index';
@@ -90,74 +103,133 @@ async function latencies(target: Target, limit: number, runs: number) {
   return percentiles(times);
 }
 
-const targets: Target[] = [];
-const loadSeconds: Record<string, number> = {};
-const cleanups: (() => Promise<void>)[] = [];
+const STORAGES = ['memory', 'sqlite', 'postgres'] as const;
+const RESULT_MARK = 'TAXII_SERVE_RESULT ';
+const childArg = process.argv.find((arg) => arg.startsWith('--storage='));
 
-const memory = new MemoryStorage();
-const memoryLoad = await load(memory);
-loadSeconds.memory = Number(memoryLoad.seconds.toFixed(1));
-targets.push({ name: 'memory', handler: handlerFor(memory), range: memoryLoad });
-
-const dir = mkdtempSync(join(tmpdir(), 'taxii-bench-'));
-const sqlite = new SqliteStorage(join(dir, 'bench.db'));
-const sqliteLoad = await load(sqlite);
-await sqlite.analyze();
-loadSeconds.sqlite = Number(sqliteLoad.seconds.toFixed(1));
-targets.push({ name: 'sqlite', handler: handlerFor(sqlite), range: sqliteLoad });
-cleanups.push(async () => {
-  await sqlite.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const pg = await startPostgres();
-const postgres = new PostgresStorage(pg.url);
-const postgresLoad = await load(postgres, PG_OBJECTS);
-// what autovacuum does shortly after a bulk import
-await postgres.analyze();
-loadSeconds.postgres = Number(postgresLoad.seconds.toFixed(1));
-targets.push({ name: 'postgres', handler: handlerFor(postgres), range: postgresLoad });
-cleanups.push(async () => {
-  await postgres.close();
-  await pg.stop();
-});
-
-try {
+if (childArg === undefined) {
+  // The parent: one child per storage, then one combined result per page size.
+  const reports: Record<number, { storage: string; report: BenchSuiteResult }[]> = {
+    100: [],
+    1000: [],
+  };
+  const peakRss: Record<string, number> = {};
+  for (const storage of STORAGES) {
+    const child = await measureInChild(fileURLToPath(import.meta.url), [`--storage=${storage}`], {
+      timeoutMs: 1_800_000,
+    });
+    process.stdout.write(child.stdout.split(RESULT_MARK)[0]!);
+    peakRss[storage] = child.peakRssBytes;
+    for (const line of child.stdout.split('\n')) {
+      if (!line.startsWith(RESULT_MARK)) continue;
+      const report = JSON.parse(line.slice(RESULT_MARK.length)) as BenchSuiteResult & {
+        extra: { pageSize: number };
+      };
+      reports[report.extra.pageSize]!.push({ storage, report });
+    }
+  }
   for (const limit of [100, 1000]) {
-    // the baseline: JSON.stringify of a page of the same objects, already parsed
-    const sample = await servePage(targets[0]!, limit);
-    const samplePage = JSON.parse(new TextDecoder().decode(sample)) as { objects: unknown[] };
-    const bytes = sample.byteLength;
-    const baseline: BenchCase = {
-      name: `JSON.stringify of a ${limit}-object envelope`,
-      run: () => JSON.stringify({ more: true, next: 'x', objects: samplePage.objects }),
-      items: limit,
-      bytes,
-    };
-    const cases: BenchCase[] = targets.map((target) => ({
-      name: `${target.name}: GET objects limit=${limit}`,
-      run: () => servePage(target, limit),
-      items: limit,
-      bytes,
-    }));
-    const latency: Record<string, { p50Ms: number; p99Ms: number }> = {};
-    for (const target of targets)
-      latency[target.name] = await latencies(target, limit, limit === 100 ? 400 : 150);
-    await runBenchSuite({
+    const runs = reports[limit]!;
+    writeBenchResult(`taxii-server-serve-${limit}`, {
       name: `taxii-server-serve-${limit}`,
-      description: `TAXII objects pages of ${limit} from a ${OBJECTS}-object collection (Postgres ${PG_OBJECTS}), random depth`,
-      baseline,
-      cases,
-      time: 1500,
-      extra: {
-        objects: OBJECTS,
-        postgresObjects: PG_OBJECTS,
-        pageSize: limit,
-        loadSeconds,
-        latency,
-      },
+      description: `TAXII objects pages of ${limit} from a ${OBJECTS}-object collection (Postgres ${PG_OBJECTS}), random depth; each storage in its own process, ratio to JSON.stringify of the same envelope in that process`,
+      date: new Date().toISOString(),
+      node: process.version,
+      cases: runs.map(({ storage, report }) => ({
+        storage,
+        ...report.cases[0],
+        baseline: report.baseline,
+        latency: (report.extra as { latency: unknown }).latency,
+        loadSeconds: (report.extra as { loadSeconds: unknown }).loadSeconds,
+        peakRssBytes: peakRss[storage],
+      })),
+    });
+    console.table(
+      runs.map(({ storage, report }) => ({
+        storage,
+        'page ms': report.cases[0]!.meanMs,
+        'baseline ms': report.baseline.meanMs,
+        '× baseline': report.cases[0]!.ratioToBaseline,
+      })),
+    );
+  }
+} else {
+  await measureOne(childArg.slice('--storage='.length));
+}
+
+async function measureOne(storageName: string): Promise<void> {
+  const targets: Target[] = [];
+  const loadSeconds: Record<string, number> = {};
+  const cleanups: (() => Promise<void>)[] = [];
+
+  if (storageName === 'memory') {
+    const memory = new MemoryStorage();
+    const memoryLoad = await load(memory);
+    loadSeconds.memory = Number(memoryLoad.seconds.toFixed(1));
+    targets.push({ name: 'memory', handler: handlerFor(memory), range: memoryLoad });
+  } else if (storageName === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'taxii-bench-'));
+    const sqlite = new SqliteStorage(join(dir, 'bench.db'));
+    const sqliteLoad = await load(sqlite);
+    await sqlite.analyze();
+    loadSeconds.sqlite = Number(sqliteLoad.seconds.toFixed(1));
+    targets.push({ name: 'sqlite', handler: handlerFor(sqlite), range: sqliteLoad });
+    cleanups.push(async () => {
+      await sqlite.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+  } else {
+    const pg = await startPostgres();
+    const postgres = new PostgresStorage(pg.url);
+    const postgresLoad = await load(postgres, PG_OBJECTS);
+    // what autovacuum does shortly after a bulk import
+    await postgres.analyze();
+    loadSeconds.postgres = Number(postgresLoad.seconds.toFixed(1));
+    targets.push({ name: 'postgres', handler: handlerFor(postgres), range: postgresLoad });
+    cleanups.push(async () => {
+      await postgres.close();
+      await pg.stop();
     });
   }
-} finally {
-  for (const cleanup of cleanups) await cleanup();
+
+  try {
+    for (const limit of [100, 1000]) {
+      // the baseline: JSON.stringify of a page of the same objects, already parsed
+      const sample = await servePage(targets[0]!, limit);
+      const samplePage = JSON.parse(new TextDecoder().decode(sample)) as { objects: unknown[] };
+      const bytes = sample.byteLength;
+      const baseline: BenchCase = {
+        name: `JSON.stringify of a ${limit}-object envelope`,
+        run: () => JSON.stringify({ more: true, next: 'x', objects: samplePage.objects }),
+        items: limit,
+        bytes,
+      };
+      const cases: BenchCase[] = targets.map((target) => ({
+        name: `${target.name}: GET objects limit=${limit}`,
+        run: () => servePage(target, limit),
+        items: limit,
+        bytes,
+      }));
+      const latency: Record<string, { p50Ms: number; p99Ms: number }> = {};
+      for (const target of targets)
+        latency[target.name] = await latencies(target, limit, limit === 100 ? 400 : 150);
+      const report = await runBenchSuite({
+        name: `taxii-server-serve-${limit}-${storageName}`,
+        description: `TAXII objects pages of ${limit} from a ${OBJECTS}-object collection (Postgres ${PG_OBJECTS}), random depth`,
+        baseline,
+        cases,
+        time: 1500,
+        extra: {
+          objects: OBJECTS,
+          postgresObjects: PG_OBJECTS,
+          pageSize: limit,
+          loadSeconds,
+          latency,
+        },
+      });
+      console.log(`${RESULT_MARK}${JSON.stringify(report)}`);
+    }
+  } finally {
+    for (const cleanup of cleanups) await cleanup();
+  }
 }
