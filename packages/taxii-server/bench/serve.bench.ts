@@ -118,9 +118,10 @@ if (childArg === undefined) {
     const child = await measureInChild(fileURLToPath(import.meta.url), [`--storage=${storage}`], {
       timeoutMs: 1_800_000,
     });
-    process.stdout.write(child.stdout.split(RESULT_MARK)[0]!);
+    const lines = child.stdout.split('\n');
+    process.stdout.write(`${lines.filter((line) => !line.startsWith(RESULT_MARK)).join('\n')}\n`);
     peakRss[storage] = child.peakRssBytes;
-    for (const line of child.stdout.split('\n')) {
+    for (const line of lines) {
       if (!line.startsWith(RESULT_MARK)) continue;
       const report = JSON.parse(line.slice(RESULT_MARK.length)) as BenchSuiteResult & {
         extra: { pageSize: number };
