@@ -1,3 +1,5 @@
+import { SCO_TYPE_NAMES, SDO_TYPE_NAMES } from './type-names';
+
 /**
  * The relationships STIX 2.1 suggests, from the "Relationships" table of each SDO (§4.1-§4.19)
  * and their summary in Appendix B. Any other `relationship_type` is allowed (§5.1: "other
@@ -9,48 +11,9 @@
 /** §5.1: usable between any two objects. */
 const COMMON = new Set(['derived-from', 'duplicate-of', 'related-to']);
 
-const SCO_TYPES = [
-  'artifact',
-  'autonomous-system',
-  'directory',
-  'domain-name',
-  'email-addr',
-  'email-message',
-  'file',
-  'ipv4-addr',
-  'ipv6-addr',
-  'mac-addr',
-  'mutex',
-  'network-traffic',
-  'process',
-  'software',
-  'url',
-  'user-account',
-  'windows-registry-key',
-  'x509-certificate',
-];
+const SCO_TYPES = SCO_TYPE_NAMES;
 
-const SDO_TYPES = [
-  'attack-pattern',
-  'campaign',
-  'course-of-action',
-  'grouping',
-  'identity',
-  'incident',
-  'indicator',
-  'infrastructure',
-  'intrusion-set',
-  'location',
-  'malware',
-  'malware-analysis',
-  'note',
-  'observed-data',
-  'opinion',
-  'report',
-  'threat-actor',
-  'tool',
-  'vulnerability',
-];
+const SDO_TYPES = SDO_TYPE_NAMES;
 
 const NETWORK_TARGETS = ['ipv4-addr', 'ipv6-addr', 'domain-name', 'url'];
 const TARGETED = ['identity', 'location', 'vulnerability'];

@@ -3,6 +3,7 @@ import { extensionsProp, sdoCommon, timestampOrder } from './common';
 import { defineStixType } from './define-type';
 import { bool, int, ref, refs, req, str, timestamp, truncate } from './props';
 import { unsuggestedRelationshipMessage } from './relationship-suggestions';
+import { SDO_TYPE_NAMES } from './type-names';
 
 // STIX 2.1 §5: STIX Relationship Objects.
 
@@ -16,28 +17,7 @@ export const NOT_RELATABLE = [
   'bundle',
 ] as const;
 
-/** The STIX 2.1 SDO type names (STIX 2.1 §4). */
-const SDO_TYPES = [
-  'attack-pattern',
-  'campaign',
-  'course-of-action',
-  'grouping',
-  'identity',
-  'incident',
-  'indicator',
-  'infrastructure',
-  'intrusion-set',
-  'location',
-  'malware',
-  'malware-analysis',
-  'note',
-  'observed-data',
-  'opinion',
-  'report',
-  'threat-actor',
-  'tool',
-  'vulnerability',
-] as const;
+const SDO_TYPES = SDO_TYPE_NAMES;
 
 const RELATIONSHIP_TYPE_RE = /^[a-z0-9-]{3,250}$/;
 
