@@ -205,6 +205,23 @@ function behaviour(name: string, harness: () => Harness) {
       expect(await readAll(storage, c, 5)).toEqual([]);
     });
 
+    it('changes the change marker on every add and delete, not on an idempotent re-add', async () => {
+      const c = fresh();
+      const marker = () => storage.changeMarker!(c);
+      const empty = await marker();
+      await storage.addObjects(c, [toNew(indicator(4)), toNew(malware(4))]);
+      const two = await marker();
+      expect(two).not.toBe(empty);
+      await storage.addObjects(c, [toNew(indicator(4))]);
+      expect(await marker()).toBe(two);
+      expect(await storage.deleteObject(c, indicator(4).id, ALL)).toBe(1);
+      const one = await marker();
+      expect([empty, two]).not.toContain(one);
+      // Deleting and adding back the same object leaves as many versions: still another marker.
+      await storage.addObjects(c, [toNew(indicator(4))]);
+      expect([empty, two, one]).not.toContain(await marker());
+    });
+
     it('stores and loads status resources', async () => {
       const id = crypto.randomUUID();
       await storage.putStatus({ id, apiRoot: 'api', owner: 'alice', body: '{"id":"x"}' });
@@ -264,6 +281,11 @@ function behaviour(name: string, harness: () => Harness) {
         const [second] = await other.addObjects(c, [toNew(indicator(10))]);
         const [third] = await storage.addObjects(c, [toNew(indicator(11))]);
         expect(third!.added).toBeGreaterThan(second!.added);
+        // A write through either handle changes the marker both read from the data.
+        const before = await storage.changeMarker!(c);
+        expect(await other.changeMarker!(c)).toBe(before);
+        await other.addObjects(c, [toNew(indicator(12))]);
+        expect(await storage.changeMarker!(c)).not.toBe(before);
       } finally {
         await other.close();
       }

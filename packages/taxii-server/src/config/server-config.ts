@@ -89,6 +89,12 @@ export interface ViewContext {
    * objects fails the read (fail closed).
    */
   sourceObjects?: (max: number) => Promise<Record<string, unknown>[]>;
+  /**
+   * The source collection's change marker from the storage (see
+   * `TaxiiStorage.changeMarker`), or absent when the storage has none: a view may reuse
+   * what it computed from the collection while the marker is unchanged.
+   */
+  sourceMarker?: () => Promise<string>;
 }
 
 /** One view read, handed to the audit sink after the response body is built. */

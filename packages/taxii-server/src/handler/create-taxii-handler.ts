@@ -281,6 +281,7 @@ export function createTaxiiHandler(config: TaxiiServerConfig): TaxiiHandler {
     const viewContext: ViewContext = {
       ...context,
       sourceObjects: memoise((max) => latestSourceObjects(view.source, max)),
+      ...(storage.changeMarker ? { sourceMarker: () => storage.changeMarker!(view.source) } : {}),
     };
     for (let round = 0; round < 8 && more && items.length < query.limit; round++) {
       const page = await storage.queryObjects(view.source, {

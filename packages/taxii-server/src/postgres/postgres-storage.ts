@@ -261,6 +261,21 @@ export class PostgresStorage implements TaxiiStorage {
     return { objects: rows.map(tupleToStored), more };
   }
 
+  /**
+   * Live versions and the collection's `added` counter (never reused), read from the
+   * database the pages are read from: changes on every add and delete by any instance.
+   */
+  async changeMarker(collection: string): Promise<string> {
+    await this.ready();
+    const result = await this.#readPool.query<[string, string | null]>({
+      text: 'SELECT (SELECT count(*) FROM taxii_objects WHERE collection = $1), (SELECT last_added FROM taxii_counters WHERE collection = $1)',
+      values: [collection],
+      rowMode: 'array',
+    });
+    const row = result.rows[0]!;
+    return `${row[0]}:${row[1] ?? 0}`;
+  }
+
   async deleteObject(
     collection: string,
     id: string,

@@ -204,6 +204,18 @@ export class SqliteStorage implements TaxiiStorage {
     return { objects: rows.map(tupleToStored), more };
   }
 
+  /**
+   * Live versions and the collection's `added` counter (never reused), read from the file:
+   * changes on every add and delete, by this process or another one on the same file.
+   */
+  async changeMarker(collection: string): Promise<string> {
+    const row = this.#prepare(
+      'SELECT (SELECT count(*) FROM taxii_objects WHERE collection = ?), (SELECT last_added FROM taxii_counters WHERE collection = ?)',
+      true,
+    ).get(collection, collection) as [number, number | null];
+    return `${row[0]}:${row[1] ?? 0}`;
+  }
+
   async deleteObject(
     collection: string,
     id: string,

@@ -147,6 +147,12 @@ export class MemoryStorage implements TaxiiStorage {
     }
   }
 
+  /** Live versions and the last `added` (never reused): changes on every add and delete. */
+  async changeMarker(collection: string): Promise<string> {
+    const c = this.#collections.get(collection);
+    return c ? `${c.byAdded.length}:${c.lastAdded}` : '0:0';
+  }
+
   async deleteObject(
     collection: string,
     id: string,

@@ -110,6 +110,14 @@ export interface TaxiiStorage {
     versions: VersionSelector,
     specVersions?: readonly string[],
   ): Promise<number>;
+  /**
+   * A cheap marker of a collection's content that changes on every write that changes what
+   * the collection holds (an add or a delete), read from where the data lives (the database
+   * for SQL storages, so writes by other instances change it too). Equal markers mean equal
+   * content; policy views cache their whole-collection projection under it. Optional: a
+   * storage without it gets no caching (every read is decided afresh).
+   */
+  changeMarker?(collection: string): Promise<string>;
   /** Saves a status resource. */
   putStatus(status: StoredStatus): Promise<void>;
   /** Loads a status resource by id, or `undefined`. */

@@ -4,6 +4,7 @@ import {
   compileAgreement,
   contentHash,
   type Decision,
+  type Projection,
   type ProjectOptions,
   parseRecipient,
   project,
@@ -41,6 +42,50 @@ export interface PolicyViewOptions {
    * read rather than deciding against part of it.
    */
   maxSourceObjects?: number;
+  /**
+   * How long (ms, default 60,000) a whole-collection projection stamped by the default clock
+   * is reused while the source collection is unchanged; `0` decides every page afresh. See
+   * {@link policyView} for the cache.
+   */
+  projectionMaxAgeMs?: number;
+}
+
+/** One cached whole-collection projection. */
+interface CachedProjection {
+  key: string;
+  collection: Record<string, unknown>[];
+  projection: Projection;
+  now: number | Date;
+  /** `Date.now()` when it was made, for the max age. */
+  madeAt: number;
+}
+
+/**
+ * Whole-collection projections of all policy views, most recently used last: a few entries,
+ * so memory stays bounded by a few collections of at most `maxSourceObjects` objects.
+ */
+const projectionCache: CachedProjection[] = [];
+const PROJECTION_CACHE_ENTRIES = 4;
+/**
+ * Whole-collection projections computed, for tests that check paging reuses one.
+ * @internal Not exported from the package entry.
+ */
+export const projectionStats = { computed: 0 };
+let nextViewId = 0;
+
+function cachedProjection(key: string): CachedProjection | undefined {
+  const index = projectionCache.findIndex((entry) => entry.key === key);
+  if (index === -1) return undefined;
+  const [entry] = projectionCache.splice(index, 1);
+  projectionCache.push(entry!);
+  return entry;
+}
+
+function cacheProjection(entry: CachedProjection): void {
+  const index = projectionCache.findIndex((e) => e.key === entry.key);
+  if (index !== -1) projectionCache.splice(index, 1);
+  projectionCache.push(entry);
+  while (projectionCache.length > PROJECTION_CACHE_ENTRIES) projectionCache.shift();
 }
 
 /**
@@ -55,6 +100,14 @@ export interface PolicyViewOptions {
  * it, a victim named by a relationship on another page is protected, and a paged pull
  * equals, object by object, the projection of the collection at the same moment, whatever
  * the `limit`. The audit entry of a read lists the page's objects only.
+ *
+ * The whole-collection projection is cached under the storage's change marker
+ * (`TaxiiStorage.changeMarker`, read before the collection), so a paged pull of an unchanged
+ * collection projects it once; any add or delete makes the next page recompute. With the
+ * default clock the cached stamp time is reused until the collection changes or
+ * `projectionMaxAgeMs` passes; with `now` given, only a projection made at the same time is
+ * reused. Four entries at most across all views (LRU). Without a marker, or when the page
+ * holds a version the cached collection does not, the page is decided afresh (fail closed).
  *
  * @param options - source collection, agreement, recipient and audit log.
  * @returns a {@link CollectionView} for a collection's `view`.
@@ -92,6 +145,15 @@ export function policyView(options: PolicyViewOptions): CollectionView {
   const recipient = parseRecipient(options.recipient);
   const clock = options.now ?? Date.now;
   const maxSourceObjects = options.maxSourceObjects ?? 100_000;
+  const maxAgeMs = options.projectionMaxAgeMs ?? 60_000;
+  // What a cached projection depends on besides the collection: this view (its agreement,
+  // recipient, registry and keys are fixed at creation), named for readability too.
+  const viewKey = [
+    `view${nextViewId++}`,
+    options.source,
+    recipient.identity,
+    `${agreement.agreement.id}@${agreement.agreement.version}`,
+  ].join('\u0000');
   const projectOptions = (now: number | Date): ProjectOptions => ({
     now,
     ...(options.markingDefinitions ? { markingDefinitions: options.markingDefinitions } : {}),
@@ -120,7 +182,7 @@ export function policyView(options: PolicyViewOptions): CollectionView {
     objects: Record<string, unknown>[],
     context: ViewContext,
   ): Promise<Record<string, unknown>[]> => {
-    const now = clock();
+    let now = clock();
     const actor = `taxii:${context.apiRoot}/${context.collection}:${context.principal}`;
     if (!context.sourceObjects) {
       // A host that cannot read the collection: decide against the page (still fail closed).
@@ -130,18 +192,46 @@ export function policyView(options: PolicyViewOptions): CollectionView {
         ...(options.auditLog ? { audit: options.auditLog } : {}),
       }).bundle.objects as Record<string, unknown>[];
     }
-    let collection = await context.sourceObjects(maxSourceObjects);
-    const run = (input: Record<string, unknown>[]) =>
-      project(input, agreement, recipient, projectOptions(now));
+    // The marker is read before the collection: a write in between leaves data newer than
+    // the marker, so the next read sees another marker and recomputes (never the reverse).
+    const marker = maxAgeMs > 0 && context.sourceMarker ? await context.sourceMarker() : undefined;
+    // A fixed clock keys the entry by its time; the default clock reuses the entry's stamp.
+    const key =
+      marker === undefined
+        ? undefined
+        : `${viewKey}\u0000${marker}\u0000${options.now ? new Date(now).getTime() : 'default'}`;
+    let entry = key === undefined ? undefined : cachedProjection(key);
+    if (entry && Date.now() - entry.madeAt >= maxAgeMs) entry = undefined;
+    if (entry) now = entry.now;
+    const stamp = now;
+    let collection = entry ? entry.collection : await context.sourceObjects(maxSourceObjects);
+    let made: CachedProjection | undefined;
+    const run = (input: Record<string, unknown>[]): Projection => {
+      // Reused only for exactly the cached collection (the page added no other version).
+      if (entry && input.length === entry.collection.length) return entry.projection;
+      projectionStats.computed++;
+      const projection = project(input, agreement, recipient, projectOptions(stamp));
+      if (key !== undefined && input.length === collection.length) {
+        made = { key, collection, projection, now: stamp, madeAt: Date.now() };
+      }
+      return projection;
+    };
     let result: ReturnType<typeof projectInCollection>;
     try {
       result = projectInCollection(objects, collection, run);
+      if (made) cacheProjection(made);
     } catch (error) {
       // One object the projection cannot handle: decide without it. A page object that is
-      // itself such an object fails this page (the server then withholds it alone).
+      // itself such an object fails this page (the server then withholds it alone). Not
+      // cached: such a collection is decided afresh on every read.
       if (objects.some((object) => alone(object, now))) throw error;
+      entry = undefined;
+      made = undefined;
       collection = collection.filter((object) => !alone(object, now));
-      result = projectInCollection(objects, collection, run);
+      result = projectInCollection(objects, collection, (input) => {
+        projectionStats.computed++;
+        return project(input, agreement, recipient, projectOptions(stamp));
+      });
     }
     if (options.auditLog) appendReadAudit(options.auditLog, actor, now, objects, result);
     return result.objects;
