@@ -135,6 +135,7 @@ export {
   x509CertificateSchema,
 } from './model/schemas';
 export { compareTimestamps } from './model/timestamp';
+export { SCO_TYPE_NAMES, SDO_TYPE_NAMES } from './model/type-names';
 export type { ParseStixOptions, ParseStixResult } from './parse/parse-stix';
 export { parseStix } from './parse/parse-stix';
 export type { SerializeStixOptions } from './serialize/serialize-stix';

@@ -1,3 +1,4 @@
+import { SCO_TYPE_NAMES } from '@intelshare/stix';
 import type { StixObject } from '../stix/stix-object';
 import { markingToTag } from './misp-markings';
 
@@ -284,26 +285,7 @@ export function stixToMisp(objects: readonly StixObject[]): MispEventOut[] {
 }
 
 // STIX 2.1 §6: the cyber-observable object types.
-const SCO_TYPES = new Set([
-  'artifact',
-  'autonomous-system',
-  'directory',
-  'domain-name',
-  'email-addr',
-  'email-message',
-  'file',
-  'ipv4-addr',
-  'ipv6-addr',
-  'mac-addr',
-  'mutex',
-  'network-traffic',
-  'process',
-  'software',
-  'url',
-  'user-account',
-  'windows-registry-key',
-  'x509-certificate',
-]);
+const SCO_TYPES: ReadonlySet<string> = new Set(SCO_TYPE_NAMES);
 
 function patternAttributes(pattern: string): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];

@@ -1,3 +1,5 @@
+import { SCO_TYPE_NAMES } from '@intelshare/stix';
+
 // Properties that must survive any redaction: if a rule would remove one, the object is
 // withheld instead (a STIX object without its required properties is invalid).
 // STIX 2.1 §3.2 (common), §4–§6 (per type "Required" properties).
@@ -52,26 +54,7 @@ const TYPE_REQUIRED: ReadonlyMap<string, readonly string[]> = new Map(
   }),
 );
 
-const SCO_TYPES = new Set([
-  'artifact',
-  'autonomous-system',
-  'directory',
-  'domain-name',
-  'email-addr',
-  'email-message',
-  'file',
-  'ipv4-addr',
-  'ipv6-addr',
-  'mac-addr',
-  'mutex',
-  'network-traffic',
-  'process',
-  'software',
-  'url',
-  'user-account',
-  'windows-registry-key',
-  'x509-certificate',
-]);
+const SCO_TYPES: ReadonlySet<string> = new Set(SCO_TYPE_NAMES);
 
 const requiredCache = new Map<string, ReadonlySet<string>>();
 

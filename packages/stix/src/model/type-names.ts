@@ -1,6 +1,17 @@
 // The type names STIX 2.1 defines, in one place for every check that needs the list.
 
-/** The STIX 2.1 SDO type names (STIX 2.1 §4). */
+/**
+ * The 19 STIX Domain Object type names of STIX 2.1 (§4), in the specification's order.
+ *
+ * @example
+ * ```ts
+ * import { SDO_TYPE_NAMES } from '@intelshare/stix';
+ *
+ * const isSdo = (type: string) => (SDO_TYPE_NAMES as readonly string[]).includes(type);
+ * isSdo('malware'); // true
+ * ```
+ * @see /stix/modelling/
+ */
 export const SDO_TYPE_NAMES = [
   'attack-pattern',
   'campaign',
@@ -23,7 +34,18 @@ export const SDO_TYPE_NAMES = [
   'vulnerability',
 ] as const;
 
-/** The STIX 2.1 SCO type names (STIX 2.1 §6). */
+/**
+ * The 18 STIX Cyber-observable Object type names of STIX 2.1 (§6), in the specification's order.
+ *
+ * @example
+ * ```ts
+ * import { SCO_TYPE_NAMES } from '@intelshare/stix';
+ *
+ * const scoTypes: ReadonlySet<string> = new Set(SCO_TYPE_NAMES);
+ * scoTypes.has('ipv4-addr'); // true
+ * ```
+ * @see /stix/modelling/
+ */
 export const SCO_TYPE_NAMES = [
   'artifact',
   'autonomous-system',
