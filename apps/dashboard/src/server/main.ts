@@ -9,9 +9,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { sendWebResponse, toWebRequest } from '@intelshare/taxii-server/node';
 import { HubConfigError, loadHubConfig } from '../hub/config';
 import { Hub } from '../hub/hub';
-import { sendWebResponse, toWebRequest } from './node-web';
 import { serveStatic } from './static-files';
 
 const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
+import { sendWebResponse, toWebRequest } from './web-bridge';
 
 /** What `serve` tells the handler about a request besides the `Request` itself. */
 interface RequestInfo {
@@ -21,49 +21,6 @@ export interface RunningServer {
   url: string;
   /** Stops accepting connections, closes idle ones and resolves when done. */
   close(): Promise<void>;
-}
-
-function toRequest(req: IncomingMessage, base: string): Request {
-  const headers = new Headers();
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-  }
-  const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
-  const controller = new AbortController();
-  req.once('close', () => {
-    if (!req.complete) controller.abort();
-  });
-  // Never resolve the request target against the base: `//other.host/x` would change the
-  // origin. The target is appended as a path; the origin is always the one we listen on.
-  const target = req.url ?? '/';
-  return new Request(`${base}${target.startsWith('/') ? target : `/${target}`}`, {
-    method,
-    headers,
-    signal: controller.signal,
-    ...(hasBody
-      ? { body: Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>, duplex: 'half' }
-      : {}),
-  } as RequestInit);
-}
-
-async function send(response: Response, res: ServerResponse): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
-  response.headers.forEach((value, key) => {
-    headers[key] = value;
-  });
-  res.writeHead(response.status, headers);
-  if (!response.body) {
-    res.end();
-    return;
-  }
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (!res.write(value)) await new Promise((resolve) => res.once('drain', resolve));
-  }
-  res.end();
 }
 
 /**
@@ -99,14 +56,14 @@ export async function serve(
   const server = createServer((req, res) => {
     let request: Request;
     try {
-      request = toRequest(req, base);
+      request = toWebRequest(req, base);
     } catch {
       res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request');
       return;
     }
     const clientAddress = req.socket.remoteAddress;
     handler(request, clientAddress === undefined ? {} : { clientAddress })
-      .then((response) => send(response, res))
+      .then((response) => sendWebResponse(response, res))
       .catch(() => {
         if (!res.headersSent) res.writeHead(500);
         res.end();
