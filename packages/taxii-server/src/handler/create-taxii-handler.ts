@@ -21,8 +21,9 @@ import {
 import { CursorCodec } from '../pagination/cursor';
 import type { ObjectQuery } from '../storage/taxii-storage';
 import { microsToTimestamp } from '../time/timestamps';
-import { projectIsolated } from '../views/project-isolated';
+import { readViewPage } from '../views/read-view-page';
 import { checkObject } from './check-object';
+import type { Page, PageItem } from './page';
 import { filterScope, type ListFilters, parseListFilters } from './query-params';
 import { RequestDeadline } from './request-deadline';
 import { errorResponse, taxiiJson, taxiiText } from './responses';
@@ -38,23 +39,6 @@ interface Collection {
 interface Root {
   config: ApiRootConfig;
   collections: Map<string, Collection>;
-}
-
-/** One object of a response page, stored or projected. */
-interface PageItem {
-  id: string;
-  added: number;
-  version: string | null;
-  body: string;
-}
-
-interface Page {
-  items: PageItem[];
-  more: boolean;
-  /** Position after the last source object considered (the cursor). */
-  last: number;
-  /** Position of the first source object considered, when any was. */
-  first: number | undefined;
 }
 
 const OBJECT_FILTERS = new Set(['id', 'type', 'version', 'spec_version']);
@@ -272,82 +256,11 @@ export function createTaxiiHandler(config: TaxiiServerConfig): TaxiiHandler {
         first: items[0]?.added,
       };
     }
-    // A view: read source pages, project them, and keep going (bounded) while the
-    // projection withholds everything, so partners rarely get empty pages.
-    const items: PageItem[] = [];
-    let after = query.after;
-    let more = true;
-    let first: number | undefined;
-    const viewContext: ViewContext = {
-      ...context,
-      sourceObjects: memoise((max) => latestSourceObjects(view.source, max)),
-      ...(storage.changeMarker ? { sourceMarker: () => storage.changeMarker!(view.source) } : {}),
-    };
-    for (let round = 0; round < 8 && more && items.length < query.limit; round++) {
-      const page = await storage.queryObjects(view.source, {
-        ...query,
-        after,
-        limit: query.limit - items.length,
-      });
-      more = page.more;
-      if (page.objects.length === 0) break;
-      first ??= page.objects[0]!.added;
-      after = page.objects.at(-1)!.added;
-      const addedById = new Map(page.objects.map((o) => [o.id, o.added]));
-      const source = page.objects.map((o) => JSON.parse(o.body) as Record<string, unknown>);
-      const projected = await projectIsolated(view, source, viewContext, (error) =>
-        config.onError?.(error, request),
-      );
-      for (const object of projected) {
-        const id = typeof object.id === 'string' ? object.id : '';
-        const version =
-          typeof object.modified === 'string'
-            ? object.modified
-            : typeof object.created === 'string'
-              ? object.created
-              : null;
-        items.push({
-          id,
-          added: addedById.get(id) ?? after,
-          version,
-          body: JSON.stringify(object),
-        });
-      }
-      if (view.audit) {
-        await view.audit({
-          ...context,
-          at: new Date(now()).toISOString(),
-          considered: page.objects.map((o) => o.id),
-          shared: projected.map((o) => String(o.id)),
-        });
-      }
-    }
-    return { items, more, last: after, first: items.length > 0 ? first : undefined };
-  }
-
-  /** The latest version of every object of a source collection, in `added` order (at most `max`). */
-  async function latestSourceObjects(
-    source: string,
-    max: number,
-  ): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
-    let after = 0;
-    for (;;) {
-      const page = await storage.queryObjects(source, {
-        after,
-        versions: { all: false, first: false, last: true, keys: [] },
-        limit: 1000,
-      });
-      if (out.length + page.objects.length > max) {
-        throw new RangeError(
-          `The view's source collection \`${source}\` holds more than ${max} objects; a projection decided against it is refused (fail closed).`,
-        );
-      }
-      for (const object of page.objects)
-        out.push(JSON.parse(object.body) as Record<string, unknown>);
-      if (!page.more || page.objects.length === 0) return out;
-      after = page.objects.at(-1)!.added;
-    }
+    return readViewPage(view, query, context, {
+      storage,
+      now,
+      onError: (error) => config.onError?.(error, request),
+    });
   }
 
   async function list(
@@ -676,14 +589,5 @@ export function createTaxiiHandler(config: TaxiiServerConfig): TaxiiHandler {
     } finally {
       deadline.dispose();
     }
-  };
-}
-
-/** One call's promise shared by every later call (per request, so no staleness across requests). */
-function memoise<T>(load: (max: number) => Promise<T>): (max: number) => Promise<T> {
-  let loaded: { max: number; value: Promise<T> } | undefined;
-  return (max) => {
-    if (loaded === undefined || loaded.max !== max) loaded = { max, value: load(max) };
-    return loaded.value;
   };
 }
