@@ -23,10 +23,11 @@ import type { ObjectQuery } from '../storage/taxii-storage';
 import { microsToTimestamp } from '../time/timestamps';
 import { readViewPage } from '../views/read-view-page';
 import { checkObject } from './check-object';
+import { objectsEnvelope } from './objects-envelope';
 import type { Page, PageItem } from './page';
 import { filterScope, type ListFilters, parseListFilters } from './query-params';
 import { RequestDeadline } from './request-deadline';
-import { errorResponse, taxiiJson, taxiiText } from './responses';
+import { errorResponse, taxiiBytes, taxiiJson, taxiiText } from './responses';
 
 interface Collection {
   config: CollectionConfig;
@@ -304,13 +305,6 @@ export function createTaxiiHandler(config: TaxiiServerConfig): TaxiiHandler {
     return { page, filters, next, headers };
   }
 
-  function envelope(page: Page, next: string | undefined): string {
-    let out = `{"more":${page.more}`;
-    if (next !== undefined) out += `,"next":${JSON.stringify(next)}`;
-    out += `,"objects":[${page.items.map((i) => i.body).join(',')}]}`;
-    return out;
-  }
-
   async function postObjects(
     request: Request,
     root: Root,
@@ -463,7 +457,7 @@ export function createTaxiiHandler(config: TaxiiServerConfig): TaxiiHandler {
         OBJECT_FILTERS,
         'last',
       );
-      return taxiiText(envelope(page, next), 200, headers);
+      return taxiiBytes(objectsEnvelope(page, next), 200, headers);
     }
 
     if (part === 'objects' && objectId !== undefined && sub === undefined) {
@@ -494,7 +488,7 @@ export function createTaxiiHandler(config: TaxiiServerConfig): TaxiiHandler {
         objectId,
       );
       if (page.items.length === 0 && filters.next === undefined) throw notFound('Object');
-      return taxiiText(envelope(page, next), 200, headers);
+      return taxiiBytes(objectsEnvelope(page, next), 200, headers);
     }
 
     if (part === 'objects' && objectId !== undefined && sub === 'versions') {

@@ -3,7 +3,11 @@ export interface PageItem {
   id: string;
   added: number;
   version: string | null;
-  body: string;
+  /**
+   * The object as UTF-8 JSON bytes, copied into the envelope as they are: stored objects
+   * keep the bytes made at write time, so a page needs no parse, serialise or encode.
+   */
+  body: Uint8Array;
 }
 
 /** One page of an objects/versions/manifest answer, before it is written out. */

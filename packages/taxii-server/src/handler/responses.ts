@@ -12,6 +12,24 @@ export function taxiiText(
   return new Response(body, { status, headers: { ...BASE_HEADERS, ...headers } });
 }
 
+/**
+ * A TAXII JSON response from JSON already encoded as UTF-8. The body is a stream holding
+ * the one chunk: `new Response(bytes)` would copy the bytes before anyone reads them.
+ */
+export function taxiiBytes(
+  body: Uint8Array,
+  status = 200,
+  headers: Record<string, string> = {},
+): Response {
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(body);
+      controller.close();
+    },
+  });
+  return new Response(stream, { status, headers: { ...BASE_HEADERS, ...headers } });
+}
+
 /** A TAXII JSON response from a value. */
 export function taxiiJson(
   value: unknown,

@@ -196,7 +196,7 @@ export class SqliteStorage implements TaxiiStorage {
     // Rows as arrays: better-sqlite3 builds an object with named keys per row otherwise,
     // which costs more than the rest of the page.
     const rows = this.#prepare(
-      `SELECT o.added, o.id, o.type, o.spec_version, o.version, o.version_key, o.body FROM taxii_objects o WHERE o.collection = ? AND o.added > ?${where} ORDER BY o.added LIMIT ?`,
+      `SELECT o.added, o.id, o.type, o.spec_version, o.version, o.version_key, CAST(o.body AS BLOB) FROM taxii_objects o WHERE o.collection = ? AND o.added > ?${where} ORDER BY o.added LIMIT ?`,
       true,
     ).all(...params) as ObjectTuple[];
     const more = rows.length > query.limit;

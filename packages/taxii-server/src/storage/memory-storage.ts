@@ -10,6 +10,8 @@ import type {
   VersionSelector,
 } from './taxii-storage';
 
+const encoder = new TextEncoder();
+
 interface MemoryCollection {
   /** Every live version in `added` order (deleted ones are removed). */
   byAdded: StoredObject[];
@@ -93,7 +95,8 @@ export class MemoryStorage implements TaxiiStorage {
         version: o.version,
         versionKey: o.versionKey,
         added: c.lastAdded,
-        body: o.body,
+        // Encoded once here, so every page copies stored bytes instead of encoding text.
+        body: encoder.encode(o.body),
       };
       c.byAdded.push(record);
       pushTo(c.byType, o.type, record);

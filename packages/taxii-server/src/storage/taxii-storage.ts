@@ -30,7 +30,11 @@ export interface StoredObject {
    * collection, assigned in commit order: the position pagination cursors record.
    */
   added: number;
-  body: string;
+  /**
+   * The object's JSON text as UTF-8 bytes, exactly as stored at write time (the text of
+   * {@link NewObject.body}). Pages copy these bytes into the envelope without decoding them.
+   */
+  body: Uint8Array;
 }
 
 /**

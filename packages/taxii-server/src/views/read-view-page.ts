@@ -3,6 +3,9 @@ import type { Page, PageItem } from '../handler/page';
 import type { ObjectQuery, TaxiiStorage } from '../storage/taxii-storage';
 import { type ProjectionError, projectIsolated } from './project-isolated';
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
 /** What reading a view's page needs from the server. */
 export interface ViewPageDeps {
   storage: TaxiiStorage;
@@ -43,7 +46,9 @@ export async function readViewPage(
     first ??= page.objects[0]!.added;
     after = page.objects.at(-1)!.added;
     const addedById = new Map(page.objects.map((o) => [o.id, o.added]));
-    const source = page.objects.map((o) => JSON.parse(o.body) as Record<string, unknown>);
+    const source = page.objects.map(
+      (o) => JSON.parse(decoder.decode(o.body)) as Record<string, unknown>,
+    );
     const projected = await projectIsolated(view, source, viewContext, (error) =>
       deps.onError(error),
     );
@@ -59,7 +64,7 @@ export async function readViewPage(
         id,
         added: addedById.get(id) ?? after,
         version,
-        body: JSON.stringify(object),
+        body: encoder.encode(JSON.stringify(object)),
       });
     }
     if (view.audit) {
@@ -93,7 +98,8 @@ async function latestSourceObjects(
         `The view's source collection \`${source}\` holds more than ${max} objects; a projection decided against it is refused (fail closed).`,
       );
     }
-    for (const object of page.objects) out.push(JSON.parse(object.body) as Record<string, unknown>);
+    for (const object of page.objects)
+      out.push(JSON.parse(decoder.decode(object.body)) as Record<string, unknown>);
     if (!page.more || page.objects.length === 0) return out;
     after = page.objects.at(-1)!.added;
   }
