@@ -11,7 +11,7 @@
 // else in a process, so measuring the three side by side understated SQLite and Postgres.
 // The parent writes `taxii-server-serve-<limit>.json` from the children's results; each child
 // also writes `taxii-server-serve-<limit>-<storage>.json`.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,14 +83,21 @@ function pageUrl(target: Target, limit: number): string {
   return `http://bench/api/collections/bench/objects/?limit=${limit}&added_after=${after}`;
 }
 
-// The server's work ends with the response bytes (what `serve()` writes to the socket), so
-// a page is timed to its body as bytes; decoding them back to a string is the client's work.
-async function servePage(target: Target, limit: number): Promise<ArrayBuffer> {
+// The server's work ends with the response bytes: a page is timed until its body stream has
+// been read chunk by chunk, as `serve()` (`sendWebResponse`) reads it to write the socket.
+// `response.arrayBuffer()` would add the client's copy of the chunks into one buffer.
+async function servePage(target: Target, limit: number): Promise<Uint8Array[]> {
   const response = await target.handler(new Request(pageUrl(target, limit)));
-  const bytes = await response.arrayBuffer();
+  const chunks: Uint8Array[] = [];
+  const reader = response.body!.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+  }
   if (response.status !== 200)
-    throw new Error(`${target.name}: HTTP ${response.status} ${new TextDecoder().decode(bytes)}`);
-  return bytes;
+    throw new Error(`${target.name}: HTTP ${response.status} ${Buffer.concat(chunks).toString()}`);
+  return chunks;
 }
 
 async function latencies(target: Target, limit: number, runs: number) {
@@ -103,9 +110,27 @@ async function latencies(target: Target, limit: number, runs: number) {
   return percentiles(times);
 }
 
-const STORAGES = ['memory', 'sqlite', 'postgres'] as const;
+const ALL_STORAGES = ['memory', 'sqlite', 'postgres'];
+// TAXII_BENCH_STORAGES=memory,sqlite measures only those; the combined result keeps the
+// other storages' cases from the previous result file (each case carries its own date).
+const STORAGES = (process.env.TAXII_BENCH_STORAGES ?? ALL_STORAGES.join(','))
+  .split(',')
+  .filter((name) => ALL_STORAGES.includes(name));
 const RESULT_MARK = 'TAXII_SERVE_RESULT ';
 const childArg = process.argv.find((arg) => arg.startsWith('--storage='));
+
+/** The cases of an earlier combined result, to keep those of storages not measured now. */
+function previousCases(name: string): { storage: string }[] {
+  const file = join(
+    fileURLToPath(new URL('../../..', import.meta.url)),
+    'bench',
+    'results',
+    `${name}.json`,
+  );
+  if (!existsSync(file)) return [];
+  const previous = JSON.parse(readFileSync(file, 'utf8')) as { cases?: { storage: string }[] };
+  return previous.cases ?? [];
+}
 
 if (childArg === undefined) {
   // The parent: one child per storage, then one combined result per page size.
@@ -131,19 +156,28 @@ if (childArg === undefined) {
   }
   for (const limit of [100, 1000]) {
     const runs = reports[limit]!;
+    const date = new Date().toISOString();
+    const measured = runs.map(({ storage, report }) => ({
+      storage,
+      date,
+      objects: storage === 'postgres' ? PG_OBJECTS : OBJECTS,
+      ...report.cases[0],
+      baseline: report.baseline,
+      latency: (report.extra as { latency: unknown }).latency,
+      loadSeconds: (report.extra as { loadSeconds: unknown }).loadSeconds,
+      peakRssBytes: peakRss[storage],
+    }));
+    const kept = previousCases(`taxii-server-serve-${limit}`).filter(
+      (c) => !STORAGES.includes(c.storage),
+    );
     writeBenchResult(`taxii-server-serve-${limit}`, {
       name: `taxii-server-serve-${limit}`,
-      description: `TAXII objects pages of ${limit} from a ${OBJECTS}-object collection (Postgres ${PG_OBJECTS}), random depth; each storage in its own process, ratio to JSON.stringify of the same envelope in that process`,
-      date: new Date().toISOString(),
+      description: `TAXII objects pages of ${limit}, random depth; each storage in its own process, ratio to JSON.stringify of the same envelope in that process; a page is timed until its body stream is read`,
+      date,
       node: process.version,
-      cases: runs.map(({ storage, report }) => ({
-        storage,
-        ...report.cases[0],
-        baseline: report.baseline,
-        latency: (report.extra as { latency: unknown }).latency,
-        loadSeconds: (report.extra as { loadSeconds: unknown }).loadSeconds,
-        peakRssBytes: peakRss[storage],
-      })),
+      cases: [...measured, ...kept].sort(
+        (a, b) => ALL_STORAGES.indexOf(a.storage) - ALL_STORAGES.indexOf(b.storage),
+      ),
     });
     console.table(
       runs.map(({ storage, report }) => ({
@@ -196,8 +230,8 @@ async function measureOne(storageName: string): Promise<void> {
   try {
     for (const limit of [100, 1000]) {
       // the baseline: JSON.stringify of a page of the same objects, already parsed
-      const sample = await servePage(targets[0]!, limit);
-      const samplePage = JSON.parse(new TextDecoder().decode(sample)) as { objects: unknown[] };
+      const sample = Buffer.concat(await servePage(targets[0]!, limit));
+      const samplePage = JSON.parse(sample.toString('utf8')) as { objects: unknown[] };
       const bytes = sample.byteLength;
       const baseline: BenchCase = {
         name: `JSON.stringify of a ${limit}-object envelope`,

@@ -23,6 +23,7 @@ export { STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from './media-types';
 export { MemoryStorage } from './storage/memory-storage';
 export type {
   AddResult,
+  JoinedBodiesPage,
   NewObject,
   ObjectPage,
   ObjectQuery,

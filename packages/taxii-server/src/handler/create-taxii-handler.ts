@@ -244,10 +244,22 @@ export function createTaxiiHandler(config: TaxiiServerConfig): TaxiiHandler {
     c: Collection,
     query: ObjectQuery,
     context: ViewContext,
+    joinable: boolean,
   ): Promise<Page> {
     const view = c.config.view;
     if (!view) {
       // Stored objects are served as stored: their text was made once, at write time.
+      if (joinable && storage.queryJoinedBodies) {
+        const joined = await storage.queryJoinedBodies(c.storageKey, query);
+        const any = joined.count > 0;
+        return {
+          items: [],
+          joinedBodies: joined.bodies,
+          more: joined.more,
+          last: any ? joined.last : query.after,
+          first: any ? joined.first : undefined,
+        };
+      }
       const page = await storage.queryObjects(c.storageKey, query);
       const items: PageItem[] = page.objects;
       return {
@@ -292,10 +304,11 @@ export function createTaxiiHandler(config: TaxiiServerConfig): TaxiiHandler {
       ...(filters.types ? { types: filters.types } : {}),
       ...(filters.specVersions ? { specVersions: filters.specVersions } : {}),
     };
-    const page = await readPage(request, c, query, context);
+    // Only the objects endpoint writes bodies alone; the others read each object's fields.
+    const page = await readPage(request, c, query, context, kind === 'objects');
     const next = page.more ? await cursors.encode(page.last, scope) : undefined;
     const headers: Record<string, string> = {};
-    if (page.items.length > 0 && page.first !== undefined) {
+    if (page.first !== undefined) {
       // TAXII 2.1 §3.3.2: date_added of the first and last object in the response. For a
       // view these span the source objects considered, so a client resuming with
       // added_after = Last skips withheld objects rather than seeing them again.

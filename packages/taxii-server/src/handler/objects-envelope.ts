@@ -2,20 +2,24 @@ import type { Page } from './page';
 
 const encoder = new TextEncoder();
 const COMMA = 0x2c;
-const TAIL = encoder.encode(']}');
 
 /**
- * The envelope of a page (TAXII 2.1 §3.7: `more`, `next`, `objects`) as UTF-8 bytes, built
- * in one buffer of the exact size: the stored bodies are copied in once, never decoded,
- * joined as strings or encoded again. The cursor is base64url, so the head is short ASCII.
+ * The envelope of a page (TAXII 2.1 §3.7: `more`, `next`, `objects`) as UTF-8 chunks to
+ * write in order. Stored bodies are copied once into a buffer of the exact size, never
+ * decoded, joined as strings or encoded again; bodies a storage already joined are passed
+ * on between the head and the tail without any copy. The cursor is base64url, so the head
+ * is short ASCII.
  */
-export function objectsEnvelope(page: Page, next: string | undefined): Uint8Array {
+export function objectsEnvelope(page: Page, next: string | undefined): Uint8Array[] {
   let headText = `{"more":${page.more}`;
   if (next !== undefined) headText += `,"next":${JSON.stringify(next)}`;
   headText += ',"objects":[';
   const head = encoder.encode(headText);
+  // `]}`, fresh per response: a reader of the stream may keep or change its chunks.
+  const tail = Uint8Array.of(0x5d, 0x7d);
+  if (page.joinedBodies) return [head, page.joinedBodies, tail];
   const items = page.items;
-  let size = head.byteLength + TAIL.byteLength + Math.max(0, items.length - 1);
+  let size = head.byteLength + tail.byteLength + Math.max(0, items.length - 1);
   for (let i = 0; i < items.length; i++) size += items[i]!.body.byteLength;
   const out = new Uint8Array(size);
   out.set(head, 0);
@@ -26,6 +30,6 @@ export function objectsEnvelope(page: Page, next: string | undefined): Uint8Arra
     out.set(body, offset);
     offset += body.byteLength;
   }
-  out.set(TAIL, offset);
-  return out;
+  out.set(tail, offset);
+  return [out];
 }

@@ -13,6 +13,11 @@ export interface PageItem {
 /** One page of an objects/versions/manifest answer, before it is written out. */
 export interface Page {
   items: PageItem[];
+  /**
+   * Set instead of `items` when the storage joined the page's bodies itself
+   * (`TaxiiStorage.queryJoinedBodies`, objects endpoint only): `body,body,…` as UTF-8.
+   */
+  joinedBodies?: Uint8Array;
   more: boolean;
   /** Position after the last source object considered (the cursor). */
   last: number;

@@ -13,17 +13,18 @@ export function taxiiText(
 }
 
 /**
- * A TAXII JSON response from JSON already encoded as UTF-8. The body is a stream holding
- * the one chunk: `new Response(bytes)` would copy the bytes before anyone reads them.
+ * A TAXII JSON response from JSON already encoded as UTF-8, in chunks written in order. The
+ * body is a stream holding the chunks: `new Response(bytes)` would copy the bytes before
+ * anyone reads them.
  */
 export function taxiiBytes(
-  body: Uint8Array,
+  chunks: readonly Uint8Array[],
   status = 200,
   headers: Record<string, string> = {},
 ): Response {
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(body);
+      for (const chunk of chunks) controller.enqueue(chunk);
       controller.close();
     },
   });
