@@ -829,6 +829,7 @@ describe('limits', () => {
     const slow = new MemoryStorage();
     const storage = Object.assign(Object.create(slow), {
       queryObjects: () => new Promise(() => {}),
+      queryJoinedBodies: () => new Promise(() => {}),
     });
     const errors: unknown[] = [];
     const handler = createTaxiiHandler({
@@ -849,6 +850,7 @@ describe('limits', () => {
     const errors: unknown[] = [];
     const storage = Object.assign(Object.create(new MemoryStorage()), {
       queryObjects: () => Promise.reject(new Error('disk on fire: password=hunter2')),
+      queryJoinedBodies: () => Promise.reject(new Error('disk on fire: password=hunter2')),
     });
     const handler = createTaxiiHandler({
       ...(await config()),

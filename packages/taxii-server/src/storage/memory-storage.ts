@@ -1,6 +1,8 @@
+import { BodySlabs } from './body-slabs';
 import { nextAdded, versionSelected } from './select-versions';
 import type {
   AddResult,
+  JoinedBodiesPage,
   NewObject,
   ObjectPage,
   ObjectQuery,
@@ -10,14 +12,13 @@ import type {
   VersionSelector,
 } from './taxii-storage';
 
-const encoder = new TextEncoder();
-
 interface MemoryCollection {
   /** Every live version in `added` order (deleted ones are removed). */
   byAdded: StoredObject[];
   byType: Map<string, StoredObject[]>;
   byId: Map<string, StoredObject[]>;
   lastAdded: number;
+  bodies: BodySlabs;
 }
 
 /** First index in `list` (sorted by `added`) whose `added` is greater than `after`. */
@@ -70,7 +71,13 @@ export class MemoryStorage implements TaxiiStorage {
   #collection(name: string): MemoryCollection {
     let c = this.#collections.get(name);
     if (!c) {
-      c = { byAdded: [], byType: new Map(), byId: new Map(), lastAdded: 0 };
+      c = {
+        byAdded: [],
+        byType: new Map(),
+        byId: new Map(),
+        lastAdded: 0,
+        bodies: new BodySlabs(),
+      };
       this.#collections.set(name, c);
     }
     return c;
@@ -96,7 +103,7 @@ export class MemoryStorage implements TaxiiStorage {
         versionKey: o.versionKey,
         added: c.lastAdded,
         // Encoded once here, so every page copies stored bytes instead of encoding text.
-        body: encoder.encode(o.body),
+        body: c.bodies.add(o.body),
       };
       c.byAdded.push(record);
       pushTo(c.byType, o.type, record);
@@ -109,14 +116,38 @@ export class MemoryStorage implements TaxiiStorage {
   async queryObjects(collection: string, query: ObjectQuery): Promise<ObjectPage> {
     const c = this.#collections.get(collection);
     if (!c) return { objects: [], more: false };
-    const specOk = (r: StoredObject) =>
-      !query.specVersions || query.specVersions.includes(r.specVersion);
-    const typeOk = (r: StoredObject) => !query.types || query.types.includes(r.type);
+    return this.#select(c, query);
+  }
+
+  /** The page of {@link MemoryStorage.queryObjects}, its bodies copied out by slab runs. */
+  async queryJoinedBodies(collection: string, query: ObjectQuery): Promise<JoinedBodiesPage> {
+    const c = this.#collections.get(collection);
+    if (!c) return { bodies: new Uint8Array(0), count: 0, first: 0, last: 0, more: false };
+    const page = this.#select(c, query);
+    const objects = page.objects;
+    return {
+      bodies: c.bodies.join(objects.map((o) => o.body)),
+      count: objects.length,
+      first: objects[0]?.added ?? 0,
+      last: objects.at(-1)?.added ?? 0,
+      more: page.more,
+    };
+  }
+
+  #select(c: MemoryCollection, query: ObjectQuery): ObjectPage {
+    const specVersions = query.specVersions;
+    const types = query.types;
+    const versions = query.versions;
     const keep = (r: StoredObject): boolean => {
-      if (!specOk(r) || !typeOk(r)) return false;
-      if (query.versions.all) return true;
-      const siblings = (c.byId.get(r.id) ?? []).filter(specOk);
-      return versionSelected(r, siblings, query.versions);
+      if (specVersions && !specVersions.includes(r.specVersion)) return false;
+      if (types && !types.includes(r.type)) return false;
+      if (versions.all) return true;
+      const all = c.byId.get(r.id)!;
+      // The usual case, an object with one version: it is its first and last version.
+      if (all.length === 1)
+        return versions.first || versions.last || versions.keys.includes(r.versionKey);
+      const siblings = specVersions ? all.filter((s) => specVersions.includes(s.specVersion)) : all;
+      return versionSelected(r, siblings, versions);
     };
 
     // Pick the smallest candidate list: ids, then types, then everything.
@@ -125,13 +156,23 @@ export class MemoryStorage implements TaxiiStorage {
       sources = query.ids.map((id) => c.byId.get(id) ?? []);
       const merged = sources.flat().sort((a, b) => a.added - b.added);
       sources = [merged];
-    } else if (query.types) {
-      sources = query.types.map((t) => c.byType.get(t) ?? []);
+    } else if (types) {
+      sources = types.map((t) => c.byType.get(t) ?? []);
     } else {
       sources = [c.byAdded];
     }
-    const cursors = sources.map((list) => upperBound(list, query.after));
     const out: StoredObject[] = [];
+    if (sources.length === 1) {
+      const list = sources[0]!;
+      for (let i = upperBound(list, query.after); i < list.length; i++) {
+        const record = list[i]!;
+        if (!keep(record)) continue;
+        if (out.length === query.limit) return { objects: out, more: true };
+        out.push(record);
+      }
+      return { objects: out, more: false };
+    }
+    const cursors = sources.map((list) => upperBound(list, query.after));
     for (;;) {
       // k-way merge by `added` across the candidate lists.
       let best = -1;
@@ -167,10 +208,18 @@ export class MemoryStorage implements TaxiiStorage {
     if (!c || !list) return 0;
     const siblings = list.filter((r) => !specVersions || specVersions.includes(r.specVersion));
     const doomed = siblings.filter((r) => versionSelected(r, siblings, versions));
+    const emptied = new Set<ArrayBufferLike>();
     for (const record of doomed) {
       removeFrom(c.byAdded, record);
       removeFrom(c.byType.get(record.type) ?? [], record);
       list.splice(list.indexOf(record), 1);
+      if (c.bodies.remove(record.body)) emptied.add(record.body.buffer);
+    }
+    if (emptied.size > 0) {
+      // Most of such a slab is deleted: move what is left so the slab can be freed.
+      for (const record of c.byAdded) {
+        if (emptied.has(record.body.buffer)) record.body = c.bodies.move(record.body);
+      }
     }
     if (list.length === 0) c.byId.delete(id);
     return doomed.length;

@@ -16,7 +16,9 @@ export function versionSql(
 ): string | undefined {
   if (versions.all) return undefined;
   const inList = listSql(param, arrays);
-  const spec = specVersions ? ` AND o2.spec_version ${inList(specVersions)}` : '';
+  // Made per use: with `?` placeholders each use binds its own values (`first` and `last`
+  // together would otherwise leave the second list's placeholders unbound).
+  const spec = () => (specVersions ? ` AND o2.spec_version ${inList(specVersions)}` : '');
   const parts: string[] = [];
   // A correlated scalar subquery, not NOT EXISTS: planners run it per row as one probe of
   // the (collection, id, version_key) index, where an anti-join may pick a full-table hash.
@@ -25,7 +27,7 @@ export function versionSql(
   const extreme = (fn: 'max' | 'min') =>
     flags && !specVersions
       ? `o.${fn === 'max' ? 'is_last' : 'is_first'}`
-      : `o.version_key = (SELECT ${fn}(o2.version_key) FROM ${table} o2 WHERE o2.collection = o.collection AND o2.id = o.id${spec})`;
+      : `o.version_key = (SELECT ${fn}(o2.version_key) FROM ${table} o2 WHERE o2.collection = o.collection AND o2.id = o.id${spec()})`;
   if (versions.last) parts.push(extreme('max'));
   if (versions.first) parts.push(extreme('min'));
   if (versions.keys.length > 0) {
