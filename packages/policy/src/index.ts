@@ -7,11 +7,14 @@ export { sharingAgreementSchema } from './agreement/agreement-schema';
 export type { AgreementIssue, ParseAgreementOptions } from './agreement/parse-agreement';
 export { parseAgreement } from './agreement/parse-agreement';
 export { renderAgreement } from './agreement/render-agreement';
+export type { AsyncAuditStore } from './audit/async-audit-log';
+export { AsyncAuditLog, asyncAuditStore, verifyAuditChainAsync } from './audit/async-audit-log';
 export type { AuditEntry, AuditRecord, AuditStore, AuditVerification } from './audit/audit-log';
 export {
   AUDIT_GENESIS_HASH,
   AuditLog,
   assertAuditChain,
+  chainAuditEntry,
   contentHash,
   MemoryAuditStore,
   verifyAuditChain,
@@ -45,6 +48,17 @@ export type {
   MispTagMarkings,
 } from './misp/misp';
 export { MISP_DISTRIBUTION, mispTagsToMarkings, projectMispEvent } from './misp/misp';
+export type {
+  CollectionItem,
+  CollectionProjection,
+  CollectionProjectionOptions,
+  CollectionReader,
+  PartProjection,
+} from './project/collection/collection-projection';
+export {
+  COLLECTION_FACT_TYPES,
+  prepareCollectionProjection,
+} from './project/collection/collection-projection';
 export type { ProjectedBundle, Projection, ProjectOptions } from './project/project';
 export {
   agreementMarkingDefinition,

@@ -98,6 +98,36 @@ function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
 }
 
 /**
+ * Builds the entry that follows `last` in a chain: the record (copied), its `seq`, the
+ * `prevHash` linking it to `last`, and its own `hash`. {@link AuditLog} and
+ * `AsyncAuditLog` both chain entries with it, so their chains verify the same way.
+ *
+ * @param record - What happened.
+ * @param last - The chain's last entry, or `undefined` for an empty chain.
+ * @returns The next entry.
+ *
+ * @example
+ * ```ts
+ * import { chainAuditEntry } from '@intelshare/policy';
+ *
+ * const first = chainAuditEntry({
+ *   time: '2026-03-01T00:00:00.000Z', actor: 'analyst@vendor', recipient: 'identity--03e23f6c-0ac9-4b47-9c84-f718132adb21',
+ *   agreement: { id: 'demo', version: '1' }, inputHash: 'a'.repeat(64), outputHash: 'b'.repeat(64),
+ *   counts: { share: 1, 'share-redacted': 0, withhold: 0 }, decisions: [],
+ * }, undefined);
+ * first.seq; // 0
+ * ```
+ */
+export function chainAuditEntry(record: AuditRecord, last: AuditEntry | undefined): AuditEntry {
+  const body: Omit<AuditEntry, 'hash'> = {
+    ...structuredClone(record),
+    seq: last ? last.seq + 1 : 0,
+    prevHash: last ? last.hash : AUDIT_GENESIS_HASH,
+  };
+  return { ...body, hash: entryHash(body) };
+}
+
+/**
  * An append-only, hash-chained log of projections: each entry's hash covers its content
  * and the previous entry's hash, so changing, removing or reordering any entry breaks
  * the chain ({@link verifyAuditChain}).
@@ -131,13 +161,7 @@ export class AuditLog {
    * @returns The entry written, with its `seq`, `prevHash` and `hash`.
    */
   append(record: AuditRecord): AuditEntry {
-    const last = this.#store.last();
-    const body: Omit<AuditEntry, 'hash'> = {
-      ...structuredClone(record),
-      seq: last ? last.seq + 1 : 0,
-      prevHash: last ? last.hash : AUDIT_GENESIS_HASH,
-    };
-    const entry: AuditEntry = { ...body, hash: entryHash(body) };
+    const entry = chainAuditEntry(record, this.#store.last());
     this.#store.append(entry);
     return entry;
   }
@@ -185,9 +209,27 @@ export function verifyAuditChain(
   entries: readonly unknown[],
   options: { expectedHead?: string } = {},
 ): AuditVerification {
-  let prev = AUDIT_GENESIS_HASH;
-  for (let index = 0; index < entries.length; index++) {
-    const entry = entries[index] as AuditEntry;
+  const chain = new AuditChainChecker();
+  for (const entry of entries) {
+    const broken = chain.check(entry);
+    if (broken) return broken;
+  }
+  return chain.finish(options.expectedHead);
+}
+
+/**
+ * Checks a chain one entry at a time, so a log read in pages (see `verifyAuditChainAsync`)
+ * is verified without holding it all. Used by {@link verifyAuditChain}.
+ * @internal
+ */
+export class AuditChainChecker {
+  #prev = AUDIT_GENESIS_HASH;
+  #index = 0;
+
+  /** @returns the verification failure this entry causes, or `undefined` when it is intact. */
+  check(value: unknown): AuditVerification | undefined {
+    const index = this.#index++;
+    const entry = value as AuditEntry;
     const broken = (problem: string): AuditVerification => ({
       valid: false,
       checked: index + 1,
@@ -198,7 +240,7 @@ export function verifyAuditChain(
       return broken(`entry ${index} is not an object`);
     if (entry.seq !== index)
       return broken(`entry ${index} has sequence number ${String(entry.seq)}`);
-    if (entry.prevHash !== prev)
+    if (entry.prevHash !== this.#prev)
       return broken(`entry ${index} does not link to the entry before it`);
     let actual: string;
     try {
@@ -208,17 +250,22 @@ export function verifyAuditChain(
       return broken(`entry ${index} is not valid JSON content`);
     }
     if (actual !== entry.hash) return broken(`entry ${index} was changed after it was written`);
-    prev = entry.hash;
+    this.#prev = entry.hash;
+    return undefined;
   }
-  if (options.expectedHead !== undefined && prev !== options.expectedHead) {
-    return {
-      valid: false,
-      checked: entries.length,
-      brokenAt: entries.length,
-      problem: 'the log does not end at the expected head (entries removed from the end?)',
-    };
+
+  /** @returns the verification of every entry checked, against `expectedHead` when given. */
+  finish(expectedHead?: string): AuditVerification {
+    if (expectedHead !== undefined && this.#prev !== expectedHead) {
+      return {
+        valid: false,
+        checked: this.#index,
+        brokenAt: this.#index,
+        problem: 'the log does not end at the expected head (entries removed from the end?)',
+      };
+    }
+    return { valid: true, checked: this.#index };
   }
-  return { valid: true, checked: entries.length };
 }
 
 /**
