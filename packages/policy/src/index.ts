@@ -48,6 +48,17 @@ export type {
   MispTagMarkings,
 } from './misp/misp';
 export { MISP_DISTRIBUTION, mispTagsToMarkings, projectMispEvent } from './misp/misp';
+export type {
+  CollectionItem,
+  CollectionProjection,
+  CollectionProjectionOptions,
+  CollectionReader,
+  PartProjection,
+} from './project/collection/collection-projection';
+export {
+  COLLECTION_FACT_TYPES,
+  prepareCollectionProjection,
+} from './project/collection/collection-projection';
 export type { ProjectedBundle, Projection, ProjectOptions } from './project/project';
 export {
   agreementMarkingDefinition,

@@ -22,7 +22,7 @@ import {
   hiddenMarkingDefinitions,
   projectionDefinitions,
 } from './stages/select';
-import { addPresent, type ProjectionState } from './stages/state';
+import { addPresent, type BundleFacts, type ProjectionState } from './stages/state';
 import { protectVictims } from './stages/victims';
 
 export { INTELSHARE_POLICY_NAMESPACE };
@@ -129,7 +129,24 @@ export function project(
       },
     );
   }
-  const state = select(objects, agreement, recipient, options);
+  return runProjection(objects, inputBundleId, agreement, recipient, options).projection;
+}
+
+/**
+ * The projection pipeline over a list of objects. `facts` replaces what the select stage
+ * reads out of `objects` (victims, identities, locations, marking definitions): a
+ * collection projection passes the whole collection's facts while projecting part of it.
+ * Also returns the ids the projection made up (victim replacements, derived objects).
+ */
+export function runProjection(
+  objects: unknown[],
+  inputBundleId: string,
+  agreement: SharingAgreement | CompiledAgreement,
+  recipient: Recipient,
+  options: ProjectOptions,
+  facts?: BundleFacts,
+): { projection: Projection; madeIds: Set<string> } {
+  const state = select(objects, agreement, recipient, options, facts);
   // redact → derive → close references → mark (and check, closing references again when
   // the check withholds something) → audit.
   protectVictims(state);
@@ -154,7 +171,9 @@ export function project(
   if (options.audit) {
     projection.audit = appendAudit(state, options.audit, options.actor, decisions, bundle);
   }
-  return projection;
+  const madeIds = new Set<string>(state.idMap.values());
+  for (const id of state.replacements.keys()) madeIds.add(id);
+  return { projection, madeIds };
 }
 
 /** Projection stage 1, select: the bundle's facts, the visible marking definitions, a decision per object. */
@@ -163,6 +182,7 @@ function select(
   agreement: SharingAgreement | CompiledAgreement,
   recipient: Recipient,
   options: ProjectOptions,
+  collectionFacts: BundleFacts | undefined,
 ): ProjectionState {
   const c = compiled(agreement);
   const a = c.agreement;
@@ -170,7 +190,7 @@ function select(
   const clearance = clearanceFor(c, who);
   const nowMs = toMs(options.now);
   const allowCustom = options.allowCustom === true;
-  const facts = bundleFacts(objects, a);
+  const facts = collectionFacts ?? bundleFacts(objects, a);
   const agreementMarking = agreementMarkingDefinition(a);
   const definitions = projectionDefinitions(facts, options.markingDefinitions);
   if (!definitions.has(agreementMarking.id)) definitions.set(agreementMarking.id, agreementMarking);

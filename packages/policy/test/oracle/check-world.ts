@@ -2,7 +2,7 @@
 import { parseStix } from '@intelshare/stix';
 import { parseAgreement, project } from '../../src/index';
 import { judge, outputLevel } from './oracle';
-import { agreementInput, buildWorld, NOW, recipientOf, type WorldSpec } from './world';
+import { agreementInput, buildWorld, NOW, recipientOf, type World, type WorldSpec } from './world';
 
 export interface WorldResult {
   /** Object decisions the projection made. */
@@ -13,7 +13,7 @@ export interface WorldResult {
   skipped: boolean;
 }
 
-const KEYS = { k1: 'an oracle pseudonym key of enough length' };
+export const KEYS = { k1: 'an oracle pseudonym key of enough length' };
 
 export function checkWorld(spec: WorldSpec, seed: number): WorldResult {
   let agreement: ReturnType<typeof parseAgreement>;
@@ -27,8 +27,21 @@ export function checkWorld(spec: WorldSpec, seed: number): WorldResult {
     now: NOW,
     pseudonymKeys: KEYS,
   });
+  const violations = outputViolations(spec, world, projection.bundle);
+  return { decisions: projection.decisions.length, violations, skipped: false };
+}
+
+/**
+ * What the oracle finds wrong with a projected bundle of the world: forbidden markers,
+ * protected victim ids, strict parse errors, dangling references, lowered markings.
+ */
+export function outputViolations(
+  spec: WorldSpec,
+  world: World,
+  bundle: { type: 'bundle'; id: string; objects: readonly unknown[] },
+): string[] {
   const violations: string[] = [];
-  const text = JSON.stringify(projection.bundle);
+  const text = JSON.stringify(bundle);
   const verdict = judge(spec, world);
   for (const marker of verdict.forbidden)
     if (text.includes(marker)) violations.push(`forbidden marker ${marker} in the output`);
@@ -40,7 +53,7 @@ export function checkWorld(spec: WorldSpec, seed: number): WorldResult {
   for (const issue of parsed.issues)
     if (issue.severity === 'error')
       violations.push(`strict: ${issue.path} ${issue.code} ${issue.message}`);
-  const objects = projection.bundle.objects as Record<string, unknown>[];
+  const objects = bundle.objects as Record<string, unknown>[];
   const ids = new Set(objects.map((o) => String(o.id)));
   for (const object of objects) {
     for (const ref of references(object))
@@ -56,7 +69,7 @@ export function checkWorld(spec: WorldSpec, seed: number): WorldResult {
         );
     }
   }
-  return { decisions: projection.decisions.length, violations, skipped: false };
+  return violations;
 }
 
 /** Every reference in an object: `*_ref`, `*_refs` (nested), markings included. */
