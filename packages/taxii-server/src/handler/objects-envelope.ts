@@ -1,3 +1,4 @@
+import { uninitialisedBytes } from '../storage/uninitialised-bytes';
 import type { Page } from './page';
 
 const encoder = new TextEncoder();
@@ -21,7 +22,7 @@ export function objectsEnvelope(page: Page, next: string | undefined): Uint8Arra
   const items = page.items;
   let size = head.byteLength + tail.byteLength + Math.max(0, items.length - 1);
   for (let i = 0; i < items.length; i++) size += items[i]!.body.byteLength;
-  const out = new Uint8Array(size);
+  const out = uninitialisedBytes(size);
   out.set(head, 0);
   let offset = head.byteLength;
   for (let i = 0; i < items.length; i++) {
@@ -31,5 +32,7 @@ export function objectsEnvelope(page: Page, next: string | undefined): Uint8Arra
     offset += body.byteLength;
   }
   out.set(tail, offset);
+  // Every byte of `out` is written: the sizes above are exact.
+  if (offset + tail.byteLength !== size) throw new Error('objectsEnvelope: size mismatch.');
   return [out];
 }

@@ -11,7 +11,9 @@ import { TaxiiHttpError } from '../errors/taxii-http-error';
  * The storages bound their own waits (SQLite `busy_timeout`, the Postgres pool).
  */
 export class RequestDeadline {
-  readonly #controller = new AbortController();
+  // Made on first use: only requests that read a body need it, and pages are many.
+  #controller: AbortController | undefined;
+  #expiredWith: TaxiiHttpError | undefined;
   readonly #timer: ReturnType<typeof setTimeout>;
   #committed = false;
   /** Rejects with the 503 when the deadline passes before {@link commit}. */
@@ -29,19 +31,24 @@ export class RequestDeadline {
       const error = new TaxiiHttpError(503, 'Request timed out.', 'Try again later.', {
         'retry-after': '1',
       });
-      this.#controller.abort(error);
+      this.#expiredWith = error;
+      this.#controller?.abort(error);
       expire(error);
     }, timeoutMs);
   }
 
   /** Aborted (with the 503) once the deadline has passed; reading the body stops then. */
   get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#expiredWith) this.#controller.abort(this.#expiredWith);
+    }
     return this.#controller.signal;
   }
 
   /** Called before the first write: throws if the request was already answered. */
   commit(): void {
-    this.#controller.signal.throwIfAborted();
+    if (this.#expiredWith) throw this.#expiredWith;
     this.#committed = true;
     clearTimeout(this.#timer);
   }

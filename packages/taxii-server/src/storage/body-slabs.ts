@@ -1,3 +1,5 @@
+import { uninitialisedBytes } from './uninitialised-bytes';
+
 const encoder = new TextEncoder();
 const COMMA = 0x2c;
 
@@ -78,15 +80,16 @@ export class BodySlabs {
   }
 
   /**
-   * `body,body,…` of the given bodies, in order, copied into a fresh buffer (a reader of
+   * `body,body,…` of the given items' bodies, in order, copied into a fresh buffer (a reader of
    * the response may keep or transfer it, which must not touch the stored bytes). Runs of
    * bodies adjacent in a slab are copied with one `set`, commas included.
    */
-  join(bodies: readonly Uint8Array[]): Uint8Array {
-    if (bodies.length === 0) return new Uint8Array(0);
+  join(items: readonly { body: Uint8Array }[]): Uint8Array {
+    if (items.length === 0) return new Uint8Array(0);
+    const bodies = items.map((item) => item.body);
     let size = bodies.length - 1;
     for (let i = 0; i < bodies.length; i++) size += bodies[i]!.byteLength;
-    const out = new Uint8Array(size);
+    const out = uninitialisedBytes(size);
     let offset = 0;
     let i = 0;
     while (i < bodies.length) {
@@ -105,6 +108,8 @@ export class BodySlabs {
       offset += end - first.byteOffset;
       i = j;
     }
+    // Every byte of `out` is written: the sizes above are exact.
+    if (offset !== size) throw new Error('BodySlabs.join: size mismatch.');
     return out;
   }
 }

@@ -12,17 +12,35 @@ import type {
   VersionSelector,
 } from './taxii-storage';
 
+/** A stored version and the list of all versions of its id (shared with `byId`). */
+interface MemoryRecord extends StoredObject {
+  siblings: MemoryRecord[];
+}
+
+/** What callers get: the record without the storage's own links. */
+function toStored(r: MemoryRecord): StoredObject {
+  return {
+    id: r.id,
+    type: r.type,
+    specVersion: r.specVersion,
+    version: r.version,
+    versionKey: r.versionKey,
+    added: r.added,
+    body: r.body,
+  };
+}
+
 interface MemoryCollection {
   /** Every live version in `added` order (deleted ones are removed). */
-  byAdded: StoredObject[];
-  byType: Map<string, StoredObject[]>;
-  byId: Map<string, StoredObject[]>;
+  byAdded: MemoryRecord[];
+  byType: Map<string, MemoryRecord[]>;
+  byId: Map<string, MemoryRecord[]>;
   lastAdded: number;
   bodies: BodySlabs;
 }
 
 /** First index in `list` (sorted by `added`) whose `added` is greater than `after`. */
-function upperBound(list: readonly StoredObject[], after: number): number {
+function upperBound(list: readonly MemoryRecord[], after: number): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
@@ -33,13 +51,18 @@ function upperBound(list: readonly StoredObject[], after: number): number {
   return lo;
 }
 
-function pushTo(map: Map<string, StoredObject[]>, key: string, record: StoredObject): void {
-  const list = map.get(key);
+function pushTo(
+  map: Map<string, MemoryRecord[]>,
+  key: string,
+  record: MemoryRecord,
+): MemoryRecord[] {
+  let list = map.get(key);
   if (list) list.push(record);
-  else map.set(key, [record]);
+  else map.set(key, (list = [record]));
+  return list;
 }
 
-function removeFrom(list: StoredObject[], record: StoredObject): void {
+function removeFrom(list: MemoryRecord[], record: MemoryRecord): void {
   const index = upperBound(list, record.added - 1);
   if (list[index] === record) list.splice(index, 1);
 }
@@ -95,7 +118,7 @@ export class MemoryStorage implements TaxiiStorage {
         continue;
       }
       c.lastAdded = nextAdded(c.lastAdded, this.#now());
-      const record: StoredObject = {
+      const record: MemoryRecord = {
         id: o.id,
         type: o.type,
         specVersion: o.specVersion,
@@ -104,10 +127,11 @@ export class MemoryStorage implements TaxiiStorage {
         added: c.lastAdded,
         // Encoded once here, so every page copies stored bytes instead of encoding text.
         body: c.bodies.add(o.body),
+        siblings: [],
       };
       c.byAdded.push(record);
       pushTo(c.byType, o.type, record);
-      pushTo(c.byId, o.id, record);
+      record.siblings = pushTo(c.byId, o.id, record);
       results.push({ added: record.added, inserted: true });
     }
     return results;
@@ -116,7 +140,8 @@ export class MemoryStorage implements TaxiiStorage {
   async queryObjects(collection: string, query: ObjectQuery): Promise<ObjectPage> {
     const c = this.#collections.get(collection);
     if (!c) return { objects: [], more: false };
-    return this.#select(c, query);
+    const page = this.#select(c, query);
+    return { objects: page.records.map(toStored), more: page.more };
   }
 
   /** The page of {@link MemoryStorage.queryObjects}, its bodies copied out by slab runs. */
@@ -124,9 +149,9 @@ export class MemoryStorage implements TaxiiStorage {
     const c = this.#collections.get(collection);
     if (!c) return { bodies: new Uint8Array(0), count: 0, first: 0, last: 0, more: false };
     const page = this.#select(c, query);
-    const objects = page.objects;
+    const objects = page.records;
     return {
-      bodies: c.bodies.join(objects.map((o) => o.body)),
+      bodies: c.bodies.join(objects),
       count: objects.length,
       first: objects[0]?.added ?? 0,
       last: objects.at(-1)?.added ?? 0,
@@ -134,15 +159,15 @@ export class MemoryStorage implements TaxiiStorage {
     };
   }
 
-  #select(c: MemoryCollection, query: ObjectQuery): ObjectPage {
+  #select(c: MemoryCollection, query: ObjectQuery): { records: MemoryRecord[]; more: boolean } {
     const specVersions = query.specVersions;
     const types = query.types;
     const versions = query.versions;
-    const keep = (r: StoredObject): boolean => {
+    const keep = (r: MemoryRecord): boolean => {
       if (specVersions && !specVersions.includes(r.specVersion)) return false;
       if (types && !types.includes(r.type)) return false;
       if (versions.all) return true;
-      const all = c.byId.get(r.id)!;
+      const all = r.siblings;
       // The usual case, an object with one version: it is its first and last version.
       if (all.length === 1)
         return versions.first || versions.last || versions.keys.includes(r.versionKey);
@@ -151,7 +176,7 @@ export class MemoryStorage implements TaxiiStorage {
     };
 
     // Pick the smallest candidate list: ids, then types, then everything.
-    let sources: StoredObject[][];
+    let sources: MemoryRecord[][];
     if (query.ids) {
       sources = query.ids.map((id) => c.byId.get(id) ?? []);
       const merged = sources.flat().sort((a, b) => a.added - b.added);
@@ -161,16 +186,16 @@ export class MemoryStorage implements TaxiiStorage {
     } else {
       sources = [c.byAdded];
     }
-    const out: StoredObject[] = [];
+    const out: MemoryRecord[] = [];
     if (sources.length === 1) {
       const list = sources[0]!;
       for (let i = upperBound(list, query.after); i < list.length; i++) {
         const record = list[i]!;
         if (!keep(record)) continue;
-        if (out.length === query.limit) return { objects: out, more: true };
+        if (out.length === query.limit) return { records: out, more: true };
         out.push(record);
       }
-      return { objects: out, more: false };
+      return { records: out, more: false };
     }
     const cursors = sources.map((list) => upperBound(list, query.after));
     for (;;) {
@@ -182,11 +207,11 @@ export class MemoryStorage implements TaxiiStorage {
           best = s;
         }
       }
-      if (best === -1) return { objects: out, more: false };
+      if (best === -1) return { records: out, more: false };
       const record = sources[best]![cursors[best]!]!;
       cursors[best]!++;
       if (!keep(record)) continue;
-      if (out.length === query.limit) return { objects: out, more: true };
+      if (out.length === query.limit) return { records: out, more: true };
       out.push(record);
     }
   }
