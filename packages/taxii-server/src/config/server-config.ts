@@ -82,19 +82,37 @@ export interface ViewContext {
   apiRoot: string;
   collection: string;
   /**
-   * Reads the latest version of every object of the view's source collection, in `added`
-   * order, through the storage (memoised for the request). A view whose decisions depend on
-   * other objects (references, victims named by relationships) decides against this rather
-   * than against the page, so a paged pull equals a one-shot projection. More than `max`
-   * objects fails the read (fail closed).
+   * Reads the view's source collection through the storage, the latest version of each
+   * object with its `added` as `order`. A view whose decisions depend on other objects
+   * (references, victims named by relationships) decides against the collection rather than
+   * against the page, so a paged pull equals a one-shot projection, without holding the
+   * collection: see {@link ViewSourceCollection}.
    */
-  sourceObjects?: (max: number) => Promise<Record<string, unknown>[]>;
+  sourceCollection?: ViewSourceCollection;
   /**
    * The source collection's change marker from the storage (see
    * `TaxiiStorage.changeMarker`), or absent when the storage has none: a view may reuse
    * what it computed from the collection while the marker is unchanged.
    */
   sourceMarker?: () => Promise<string>;
+}
+
+/** One object of a view's source collection, with its `added` (µs) as its order. */
+export interface ViewSourceItem {
+  object: Record<string, unknown>;
+  order: number;
+}
+
+/** How a view reads its source collection (see {@link ViewContext.sourceCollection}). */
+export interface ViewSourceCollection {
+  /**
+   * The latest version of every object, in `added` order, a chunk at a time; with `types`,
+   * only objects of those types are parsed and yielded (the others are still counted).
+   * More than `max` objects in the collection fails the scan (fail closed).
+   */
+  scan(types: readonly string[] | undefined, max: number): AsyncIterable<ViewSourceItem[]>;
+  /** The latest versions of the objects with these ids; ids the collection lacks are left out. */
+  get(ids: readonly string[]): Promise<ViewSourceItem[]>;
 }
 
 /** One view read, handed to the audit sink after the response body is built. */

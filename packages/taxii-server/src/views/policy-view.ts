@@ -1,18 +1,26 @@
 import {
   type AuditLog,
+  COLLECTION_FACT_TYPES,
+  type CollectionProjection,
+  type CollectionReader,
   type CompiledAgreement,
   compileAgreement,
   contentHash,
   type Decision,
-  type Projection,
+  type PartProjection,
   type ProjectOptions,
   parseRecipient,
+  prepareCollectionProjection,
   project,
   type Recipient,
   type SharingAgreement,
 } from '@intelshare/policy';
-import type { CollectionView, ViewContext, ViewReadRecord } from '../config/server-config';
-import { projectInCollection } from './project-in-collection';
+import type {
+  CollectionView,
+  ViewContext,
+  ViewReadRecord,
+  ViewSourceCollection,
+} from '../config/server-config';
 
 /** Options of {@link policyView}. */
 export interface PolicyViewOptions {
@@ -37,37 +45,45 @@ export interface PolicyViewOptions {
    */
   now?: () => number | Date;
   /**
-   * Most objects the source collection may hold (default 100,000). Each read is decided
-   * against the whole collection (see {@link policyView}); a larger collection fails the
-   * read rather than deciding against part of it.
+   * Most objects the source collection may hold (default 10,000,000). Each read is decided
+   * against the whole collection (see {@link policyView}), read through the storage without
+   * holding it; a larger collection fails the read rather than deciding against part of it.
+   * Also the most objects one page is projected with (the page, what it references
+   * transitively, and every victim identity; at most 100,000 whatever this says).
    */
   maxSourceObjects?: number;
   /**
-   * How long (ms, default 60,000) a whole-collection projection stamped by the default clock
-   * is reused while the source collection is unchanged; `0` decides every page afresh. See
-   * {@link policyView} for the cache.
+   * Most memory (bytes, estimated) the collection's facts a view keeps per cached entry may
+   * take: victims, located-at relationships, locations, protected identities and marking
+   * definitions (default 256 MiB). More fails the read (fail closed).
+   */
+  maxStateBytes?: number;
+  /**
+   * How long (ms, default 60,000) a prepared collection projection stamped by the default
+   * clock is reused while the source collection is unchanged; `0` prepares every page
+   * afresh. See {@link policyView} for the cache.
    */
   projectionMaxAgeMs?: number;
 }
 
-/** One cached whole-collection projection. */
+/** One cached collection projection (its facts, not the collection). */
 interface CachedProjection {
   key: string;
-  collection: Record<string, unknown>[];
-  projection: Projection;
+  prepared: Promise<CollectionProjection>;
   now: number | Date;
   /** `Date.now()` when it was made, for the max age. */
   madeAt: number;
 }
 
 /**
- * Whole-collection projections of all policy views, most recently used last: a few entries,
- * so memory stays bounded by a few collections of at most `maxSourceObjects` objects.
+ * Prepared collection projections of all policy views, most recently used last: a few
+ * entries, each holding a collection's facts (bounded by `maxStateBytes`), never its objects.
  */
 const projectionCache: CachedProjection[] = [];
 const PROJECTION_CACHE_ENTRIES = 4;
 /**
- * Whole-collection projections computed, for tests that check paging reuses one.
+ * Collection projections prepared (each reads the collection's facts once), for tests that
+ * check paging reuses one.
  * @internal Not exported from the package entry.
  */
 export const projectionStats = { computed: 0 };
@@ -88,6 +104,11 @@ function cacheProjection(entry: CachedProjection): void {
   while (projectionCache.length > PROJECTION_CACHE_ENTRIES) projectionCache.shift();
 }
 
+function dropProjection(entry: CachedProjection): void {
+  const index = projectionCache.indexOf(entry);
+  if (index !== -1) projectionCache.splice(index, 1);
+}
+
 /**
  * A collection view that serves a source collection through `@intelshare/policy`
  * `project()` for one agreement and recipient: withheld objects never leave, redacted
@@ -101,13 +122,17 @@ function cacheProjection(entry: CachedProjection): void {
  * equals, object by object, the projection of the collection at the same moment, whatever
  * the `limit`. The audit entry of a read lists the page's objects only.
  *
- * The whole-collection projection is cached under the storage's change marker
+ * The collection is never held: the first read scans it once for its facts (victims,
+ * protected identities, locations, marking definitions; only those objects are parsed), and
+ * each page is then projected with `prepareCollectionProjection` from `@intelshare/policy`
+ * together with what its objects reference (transitively) and every victim, read by id. The
+ * prepared projection (the facts) is cached under the storage's change marker
  * (`TaxiiStorage.changeMarker`, read before the collection), so a paged pull of an unchanged
- * collection projects it once; any add or delete makes the next page recompute. With the
+ * collection scans it once; any add or delete makes the next page prepare again. With the
  * default clock the cached stamp time is reused until the collection changes or
  * `projectionMaxAgeMs` passes; with `now` given, only a projection made at the same time is
- * reused. Four entries at most across all views (LRU). Without a marker, or when the page
- * holds a version the cached collection does not, the page is decided afresh (fail closed).
+ * reused. Four entries at most across all views (LRU). Without a marker every page is
+ * prepared afresh.
  *
  * @param options - source collection, agreement, recipient and audit log.
  * @returns a {@link CollectionView} for a collection's `view`.
@@ -144,7 +169,8 @@ export function policyView(options: PolicyViewOptions): CollectionView {
   // Validate the recipient now, so a bad config fails at start-up rather than on a read.
   const recipient = parseRecipient(options.recipient);
   const clock = options.now ?? Date.now;
-  const maxSourceObjects = options.maxSourceObjects ?? 100_000;
+  const maxSourceObjects = options.maxSourceObjects ?? 10_000_000;
+  const maxPartObjects = Math.min(maxSourceObjects, 100_000);
   const maxAgeMs = options.projectionMaxAgeMs ?? 60_000;
   // What a cached projection depends on besides the collection: this view (its agreement,
   // recipient, registry and keys are fixed at creation), named for readability too.
@@ -159,8 +185,8 @@ export function policyView(options: PolicyViewOptions): CollectionView {
     ...(options.markingDefinitions ? { markingDefinitions: options.markingDefinitions } : {}),
     ...(options.pseudonymKeys ? { pseudonymKeys: options.pseudonymKeys } : {}),
   });
-  // Objects whose projection alone throws, by id and version: left out of the collection a
-  // page is decided against, so one such object withholds itself, not every page.
+  // Objects whose projection alone throws, by id and version: left out of what a page is
+  // decided against, so one such object withholds itself, not every page.
   const poisoned = new Map<string, boolean>();
   const alone = (object: Record<string, unknown>, now: number | Date): boolean => {
     const key = `${String(object.id)}|${String(object.modified ?? object.created)}`;
@@ -177,6 +203,29 @@ export function policyView(options: PolicyViewOptions): CollectionView {
     }
     return bad;
   };
+  /** The collection as the policy reads it; with `probe`, objects failing alone left out. */
+  const reader = (
+    source: ViewSourceCollection,
+    now: number | Date,
+    probe: boolean,
+  ): CollectionReader => ({
+    async *scan() {
+      for await (const chunk of source.scan(COLLECTION_FACT_TYPES, maxSourceObjects))
+        yield probe ? chunk.filter((item) => !alone(item.object, now)) : chunk;
+    },
+    async get(ids) {
+      const items = await source.get(ids);
+      return probe ? items.filter((item) => !alone(item.object, now)) : items;
+    },
+  });
+  const prepare = (source: ViewSourceCollection, now: number | Date, probe: boolean) => {
+    projectionStats.computed++;
+    return prepareCollectionProjection(reader(source, now, probe), agreement, recipient, {
+      ...projectOptions(now),
+      maxPartObjects,
+      ...(options.maxStateBytes !== undefined ? { maxStateBytes: options.maxStateBytes } : {}),
+    });
+  };
 
   const projectPage = async (
     objects: Record<string, unknown>[],
@@ -184,7 +233,8 @@ export function policyView(options: PolicyViewOptions): CollectionView {
   ): Promise<Record<string, unknown>[]> => {
     let now = clock();
     const actor = `taxii:${context.apiRoot}/${context.collection}:${context.principal}`;
-    if (!context.sourceObjects) {
+    const source = context.sourceCollection;
+    if (!source) {
       // A host that cannot read the collection: decide against the page (still fail closed).
       return project(objects, agreement, recipient, {
         ...projectOptions(now),
@@ -193,7 +243,7 @@ export function policyView(options: PolicyViewOptions): CollectionView {
       }).bundle.objects as Record<string, unknown>[];
     }
     // The marker is read before the collection: a write in between leaves data newer than
-    // the marker, so the next read sees another marker and recomputes (never the reverse).
+    // the marker, so the next read sees another marker and prepares again (never the reverse).
     const marker = maxAgeMs > 0 && context.sourceMarker ? await context.sourceMarker() : undefined;
     // A fixed clock keys the entry by its time; the default clock reuses the entry's stamp.
     const key =
@@ -201,40 +251,30 @@ export function policyView(options: PolicyViewOptions): CollectionView {
         ? undefined
         : `${viewKey}\u0000${marker}\u0000${options.now ? new Date(now).getTime() : 'default'}`;
     let entry = key === undefined ? undefined : cachedProjection(key);
-    if (entry && Date.now() - entry.madeAt >= maxAgeMs) entry = undefined;
-    if (entry) now = entry.now;
-    const stamp = now;
-    let collection = entry ? entry.collection : await context.sourceObjects(maxSourceObjects);
-    let made: CachedProjection | undefined;
-    const run = (input: Record<string, unknown>[]): Projection => {
-      // Reused only for exactly the cached collection (the page added no other version).
-      if (entry && input.length === entry.collection.length) return entry.projection;
-      projectionStats.computed++;
-      const projection = project(input, agreement, recipient, projectOptions(stamp));
-      if (key !== undefined && input.length === collection.length) {
-        made = { key, collection, projection, now: stamp, madeAt: Date.now() };
-      }
-      return projection;
-    };
-    let result: ReturnType<typeof projectInCollection>;
-    try {
-      result = projectInCollection(objects, collection, run);
-      if (made) cacheProjection(made);
-    } catch (error) {
-      // One object the projection cannot handle: decide without it. A page object that is
-      // itself such an object fails this page (the server then withholds it alone). Not
-      // cached: such a collection is decided afresh on every read.
-      if (objects.some((object) => alone(object, now))) throw error;
+    if (entry && Date.now() - entry.madeAt >= maxAgeMs) {
+      dropProjection(entry);
       entry = undefined;
-      made = undefined;
-      collection = collection.filter((object) => !alone(object, now));
-      result = projectInCollection(objects, collection, (input) => {
-        projectionStats.computed++;
-        return project(input, agreement, recipient, projectOptions(stamp));
-      });
+    }
+    if (entry) now = entry.now;
+    else {
+      entry = { key: key ?? '', prepared: prepare(source, now, false), now, madeAt: Date.now() };
+      if (key !== undefined) cacheProjection(entry);
+    }
+    let result: PartProjection;
+    try {
+      result = await (await entry.prepared).project(objects);
+    } catch (error) {
+      // A failed preparation is not kept.
+      dropProjection(entry);
+      // Limits fail closed as they are. One object the projection cannot handle: decide
+      // without it. A page object that is itself such an object fails this page (the server
+      // then withholds it alone). Not cached: such a collection is decided afresh.
+      if (error instanceof RangeError) throw error;
+      if (objects.some((object) => alone(object, now))) throw error;
+      result = await (await prepare(source, now, true)).project(objects);
     }
     if (options.auditLog) appendReadAudit(options.auditLog, actor, now, objects, result);
-    return result.objects;
+    return result.objects as Record<string, unknown>[];
   };
 
   return {
@@ -248,7 +288,7 @@ export function policyView(options: PolicyViewOptions): CollectionView {
     actor: string,
     now: number | Date,
     objects: Record<string, unknown>[],
-    result: { objects: Record<string, unknown>[]; decisions: Decision[] },
+    result: { objects: readonly unknown[]; decisions: Decision[] },
   ): void {
     const counts = { share: 0, 'share-redacted': 0, withhold: 0 };
     for (const decision of result.decisions) counts[decision.action]++;
