@@ -14,6 +14,8 @@ export type {
   TaxiiServerConfig,
   ViewContext,
   ViewReadRecord,
+  ViewSourceCollection,
+  ViewSourceItem,
 } from './config/server-config';
 export type { TaxiiErrorStatus } from './errors/taxii-http-error';
 export { TaxiiHttpError } from './errors/taxii-http-error';
@@ -35,3 +37,4 @@ export type {
 export type { PolicyViewOptions } from './views/policy-view';
 export { policyView } from './views/policy-view';
 export { ProjectionError } from './views/project-isolated';
+export { storageSourceCollection } from './views/storage-source-collection';

@@ -1,12 +1,8 @@
-import type {
-  CollectionView,
-  ViewContext,
-  ViewSourceCollection,
-  ViewSourceItem,
-} from '../config/server-config';
+import type { CollectionView, ViewContext } from '../config/server-config';
 import type { Page, PageItem } from '../handler/page';
-import type { ObjectQuery, StoredObject, TaxiiStorage } from '../storage/taxii-storage';
+import type { ObjectQuery, TaxiiStorage } from '../storage/taxii-storage';
 import { type ProjectionError, projectIsolated } from './project-isolated';
+import { storageSourceCollection } from './storage-source-collection';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -20,7 +16,7 @@ export interface ViewPageDeps {
 
 /**
  * One page of a policy view: source pages are read and projected (each decided against the
- * whole source collection, read through `sourceCollection`), and reading goes on (bounded) while
+ * whole source collection, read through `storageSourceCollection`), and reading goes on (bounded) while
  * the projection withholds everything, so partners rarely get empty pages.
  */
 export async function readViewPage(
@@ -35,7 +31,7 @@ export async function readViewPage(
   let first: number | undefined;
   const viewContext: ViewContext = {
     ...context,
-    sourceCollection: sourceCollection(deps.storage, view.source),
+    sourceCollection: storageSourceCollection(deps.storage, view.source),
     ...(deps.storage.changeMarker
       ? { sourceMarker: () => deps.storage.changeMarker!(view.source) }
       : {}),
@@ -82,64 +78,4 @@ export async function readViewPage(
     }
   }
   return { items, more, last: after, first: items.length > 0 ? first : undefined };
-}
-
-const SCAN_CHUNK = 1000;
-/** Ids per `get` query (bound values stay well under SQLite's and Postgres's limits). */
-const GET_CHUNK = 500;
-
-/**
- * A view's source collection read through the storage: the latest version of each object,
- * `added` as its order. Only what is asked for is parsed; nothing is held between calls.
- */
-export function sourceCollection(storage: TaxiiStorage, source: string): ViewSourceCollection {
-  const parse = (object: StoredObject): ViewSourceItem => ({
-    object: JSON.parse(decoder.decode(object.body)) as Record<string, unknown>,
-    order: object.added,
-  });
-  return {
-    async *scan(types, max) {
-      const wanted = types === undefined ? undefined : new Set(types);
-      let after = 0;
-      let seen = 0;
-      for (;;) {
-        const page = await storage.queryObjects(source, {
-          after,
-          versions: { all: false, first: false, last: true, keys: [] },
-          limit: SCAN_CHUNK,
-        });
-        seen += page.objects.length;
-        if (seen > max) {
-          throw new RangeError(
-            `The view's source collection \`${source}\` holds more than ${max} objects; a projection decided against it is refused (fail closed).`,
-          );
-        }
-        const chunk: ViewSourceItem[] = [];
-        for (const object of page.objects)
-          if (wanted === undefined || wanted.has(object.type)) chunk.push(parse(object));
-        if (chunk.length > 0) yield chunk;
-        if (!page.more || page.objects.length === 0) return;
-        after = page.objects.at(-1)!.added;
-      }
-    },
-    async get(ids) {
-      const out: ViewSourceItem[] = [];
-      for (let i = 0; i < ids.length; i += GET_CHUNK) {
-        const batch = ids.slice(i, i + GET_CHUNK);
-        let after = 0;
-        for (;;) {
-          const page = await storage.queryObjects(source, {
-            after,
-            ids: batch,
-            versions: { all: false, first: false, last: true, keys: [] },
-            limit: batch.length,
-          });
-          for (const object of page.objects) out.push(parse(object));
-          if (!page.more || page.objects.length === 0) break;
-          after = page.objects.at(-1)!.added;
-        }
-      }
-      return out;
-    },
-  };
 }
