@@ -165,6 +165,7 @@ if (childArg === undefined) {
       baseline: report.baseline,
       latency: (report.extra as { latency: unknown }).latency,
       loadSeconds: (report.extra as { loadSeconds: unknown }).loadSeconds,
+      settings: (report.extra as { settings: unknown }).settings,
       peakRssBytes: peakRss[storage],
     }));
     const kept = previousCases(`taxii-server-serve-${limit}`).filter(
@@ -195,6 +196,7 @@ if (childArg === undefined) {
 async function measureOne(storageName: string): Promise<void> {
   const targets: Target[] = [];
   const loadSeconds: Record<string, number> = {};
+  const settings: Record<string, number> = {};
   const cleanups: (() => Promise<void>)[] = [];
 
   if (storageName === 'memory') {
@@ -204,7 +206,10 @@ async function measureOne(storageName: string): Promise<void> {
     targets.push({ name: 'memory', handler: handlerFor(memory), range: memoryLoad });
   } else if (storageName === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'taxii-bench-'));
-    const sqlite = new SqliteStorage(join(dir, 'bench.db'));
+    // TAXII_BENCH_SQLITE_MMAP=0 measures SQLite without memory-mapped reads (its default)
+    const mmapBytes = Number(process.env.TAXII_BENCH_SQLITE_MMAP ?? 2 ** 30);
+    settings.sqliteMmapBytes = mmapBytes;
+    const sqlite = new SqliteStorage(join(dir, 'bench.db'), { mmapBytes });
     const sqliteLoad = await load(sqlite);
     await sqlite.analyze();
     loadSeconds.sqlite = Number(sqliteLoad.seconds.toFixed(1));
@@ -259,6 +264,7 @@ async function measureOne(storageName: string): Promise<void> {
           postgresObjects: PG_OBJECTS,
           pageSize: limit,
           loadSeconds,
+          settings,
           latency,
         },
       });

