@@ -72,6 +72,20 @@ export interface ObjectPage {
  * the page's objects in `added` order, joined by commas, as UTF-8 bytes. What
  * {@link TaxiiStorage.queryJoinedBodies} returns, so a page is written without a per-object
  * step in JavaScript.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStorage, type JoinedBodiesPage } from '@intelshare/taxii-server';
+ *
+ * const storage = new MemoryStorage();
+ * const page: JoinedBodiesPage = await storage.queryJoinedBodies('indicators', {
+ *   after: 0,
+ *   versions: { all: false, first: false, last: true, keys: [] },
+ *   limit: 100,
+ * });
+ * const objects = JSON.parse(`[${new TextDecoder().decode(page.bodies)}]`);
+ * ```
+ * @see /taxii-server/pages-from-stored-bytes/
  */
 export interface JoinedBodiesPage {
   /** `body,body,…` of the page's objects, in `added` order; empty when `count` is 0. */
