@@ -6,6 +6,13 @@ const COMMA = 0x2c;
 /** Bytes of one slab; a body longer than that gets a slab of its own size. */
 const SLAB_BYTES = 1 << 20;
 
+/** Where a stored body lies: bytes `start` to `end` (exclusive) of `slab`. */
+export interface SlabPlace {
+  slab: Uint8Array;
+  start: number;
+  end: number;
+}
+
 interface Slab {
   bytes: Uint8Array;
   used: number;
@@ -79,33 +86,39 @@ export class BodySlabs {
     return slab.bytes.subarray(start, start + length);
   }
 
+  /** Where `body` (returned by {@link BodySlabs.add} or {@link BodySlabs.move}) lies. */
+  place(body: Uint8Array): SlabPlace {
+    const slab = this.#slabOf.get(body.buffer)!;
+    return { slab: slab.bytes, start: body.byteOffset, end: body.byteOffset + body.byteLength };
+  }
+
   /**
-   * `body,body,…` of the given items' bodies, in order, copied into a fresh buffer (a reader of
+   * `body,body,…` of the given bodies, in order, copied into a fresh buffer (a reader of
    * the response may keep or transfer it, which must not touch the stored bytes). Runs of
-   * bodies adjacent in a slab are copied with one `set`, commas included.
+   * bodies adjacent in a slab are copied with one `set`, commas included. Places are plain
+   * numbers: reading `buffer`/`byteOffset` of a view per body costs more than the copy.
    */
-  join(items: readonly { body: Uint8Array }[]): Uint8Array {
-    if (items.length === 0) return new Uint8Array(0);
-    const bodies = items.map((item) => item.body);
-    let size = bodies.length - 1;
-    for (let i = 0; i < bodies.length; i++) size += bodies[i]!.byteLength;
+  join(places: readonly SlabPlace[]): Uint8Array {
+    if (places.length === 0) return new Uint8Array(0);
+    let size = places.length - 1;
+    for (let i = 0; i < places.length; i++) size += places[i]!.end - places[i]!.start;
     const out = uninitialisedBytes(size);
     let offset = 0;
     let i = 0;
-    while (i < bodies.length) {
-      const first = bodies[i]!;
-      let end = first.byteOffset + first.byteLength;
+    while (i < places.length) {
+      const first = places[i]!;
+      let end = first.end;
       let j = i + 1;
       // Extend the run while the next body starts right after this one's comma.
-      while (j < bodies.length) {
-        const next = bodies[j]!;
-        if (next.buffer !== first.buffer || next.byteOffset !== end + 1) break;
-        end = next.byteOffset + next.byteLength;
+      while (j < places.length) {
+        const next = places[j]!;
+        if (next.slab !== first.slab || next.start !== end + 1) break;
+        end = next.end;
         j++;
       }
       if (i > 0) out[offset++] = COMMA;
-      out.set(new Uint8Array(first.buffer, first.byteOffset, end - first.byteOffset), offset);
-      offset += end - first.byteOffset;
+      out.set(first.slab.subarray(first.start, end), offset);
+      offset += end - first.start;
       i = j;
     }
     // Every byte of `out` is written: the sizes above are exact.

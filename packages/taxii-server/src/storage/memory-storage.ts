@@ -1,4 +1,4 @@
-import { BodySlabs } from './body-slabs';
+import { BodySlabs, type SlabPlace } from './body-slabs';
 import { nextAdded, versionSelected } from './select-versions';
 import type {
   AddResult,
@@ -12,8 +12,11 @@ import type {
   VersionSelector,
 } from './taxii-storage';
 
-/** A stored version and the list of all versions of its id (shared with `byId`). */
-interface MemoryRecord extends StoredObject {
+/**
+ * A stored version, the list of all versions of its id (shared with `byId`), and where its
+ * body lies in the collection's slabs.
+ */
+interface MemoryRecord extends StoredObject, SlabPlace {
   siblings: MemoryRecord[];
 }
 
@@ -118,6 +121,8 @@ export class MemoryStorage implements TaxiiStorage {
         continue;
       }
       c.lastAdded = nextAdded(c.lastAdded, this.#now());
+      // Encoded once here, so every page copies stored bytes instead of encoding text.
+      const body = c.bodies.add(o.body);
       const record: MemoryRecord = {
         id: o.id,
         type: o.type,
@@ -125,9 +130,9 @@ export class MemoryStorage implements TaxiiStorage {
         version: o.version,
         versionKey: o.versionKey,
         added: c.lastAdded,
-        // Encoded once here, so every page copies stored bytes instead of encoding text.
-        body: c.bodies.add(o.body),
+        body,
         siblings: [],
+        ...c.bodies.place(body),
       };
       c.byAdded.push(record);
       pushTo(c.byType, o.type, record);
@@ -243,7 +248,10 @@ export class MemoryStorage implements TaxiiStorage {
     if (emptied.size > 0) {
       // Most of such a slab is deleted: move what is left so the slab can be freed.
       for (const record of c.byAdded) {
-        if (emptied.has(record.body.buffer)) record.body = c.bodies.move(record.body);
+        if (emptied.has(record.body.buffer)) {
+          record.body = c.bodies.move(record.body);
+          Object.assign(record, c.bodies.place(record.body));
+        }
       }
     }
     if (list.length === 0) c.byId.delete(id);
