@@ -50,7 +50,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
       return withHeaders(new Response('Cross-site form submissions are refused.', { status: 403 }));
   }
   const token = context.cookies.get(SESSION_COOKIE)?.value;
-  const session = hub.accounts.session(token);
+  const session = await hub.accounts.session(token);
   if (session) {
     context.locals.session = session;
     if (token) context.locals.sessionToken = token;

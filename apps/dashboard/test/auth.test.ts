@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Accounts, csrfMatches, hashPasswordScrypt, verifyPasswordScrypt } from '../src/hub/auth';
-import { openHubDatabase } from '../src/hub/database';
+import { SqliteHubStore } from '../src/hub/store/sqlite-hub-store';
 
 function accounts(): Accounts {
   return new Accounts(
-    openHubDatabase(join(mkdtempSync(join(tmpdir(), 'hub-auth-')), 'store.sqlite')),
+    new SqliteHubStore(join(mkdtempSync(join(tmpdir(), 'hub-auth-')), 'store.sqlite')),
   );
 }
 
@@ -26,16 +26,16 @@ describe('accounts', () => {
     const users = accounts();
     await users.setPassword('admin', 'pw-1');
     const token = await users.signIn('admin', 'pw-1');
-    const session = users.session(token);
+    const session = await users.session(token);
     expect(session?.username).toBe('admin');
     expect(csrfMatches(session!, session!.csrf)).toBe(true);
     expect(csrfMatches(session!, `${session!.csrf}x`)).toBe(false);
     expect(csrfMatches(session!, undefined)).toBe(false);
-    users.signOut(token);
-    expect(users.session(token)).toBeUndefined();
+    await users.signOut(token);
+    expect(await users.session(token)).toBeUndefined();
     const again = await users.signIn('admin', 'pw-1');
     await users.setPassword('admin', 'pw-2');
-    expect(users.session(again)).toBeUndefined();
+    expect(await users.session(again)).toBeUndefined();
     expect(await users.signIn('admin', 'pw-1')).toBeUndefined();
   });
 

@@ -2,20 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Catalog } from '../src/hub/catalog';
-import { type HubDatabase, openHubDatabase } from '../src/hub/database';
-import {
-  type IndicatorRow,
-  indicatorQuerySchema,
-  queryIndicators,
-} from '../src/hub/indicator-query';
+import { type IndicatorRow, indicatorQuerySchema } from '../src/hub/indicator-query';
+import { SqliteHubStore } from '../src/hub/store/sqlite-hub-store';
 
-let db: HubDatabase;
+let db: SqliteHubStore;
 const N = 500;
 
-beforeAll(() => {
-  db = openHubDatabase(join(mkdtempSync(join(tmpdir(), 'hub-query-')), 'store.sqlite'));
-  const catalog = new Catalog(db);
+beforeAll(async () => {
+  db = new SqliteHubStore(join(mkdtempSync(join(tmpdir(), 'hub-query-')), 'store.sqlite'));
   const objects = Array.from({ length: N }, (_, n) => ({
     type: 'indicator',
     spec_version: '2.1',
@@ -29,17 +23,16 @@ beforeAll(() => {
     ...(n % 7 === 0 ? {} : { confidence: n % 13 }),
     ...(n % 10 === 0 ? { revoked: true } : {}),
   }));
-  catalog.record(`source-${0}`, objects.slice(0, 250));
-  catalog.record(`source-${1}`, objects.slice(250));
+  await db.recordObjects(`source-${0}`, objects.slice(0, 250));
+  await db.recordObjects(`source-${1}`, objects.slice(250));
 });
 
 /** Every row of a query, following the keyset cursor page by page. */
-function allPages(input: Record<string, unknown>, limit: number): IndicatorRow[] {
+async function allPages(input: Record<string, unknown>, limit: number): Promise<IndicatorRow[]> {
   const rows: IndicatorRow[] = [];
   let after: string | undefined;
   for (let i = 0; i < 1000; i++) {
-    const page = queryIndicators(
-      db,
+    const page = await db.queryIndicators(
       indicatorQuerySchema.parse({ ...input, limit, ...(after ? { after } : {}) }),
     );
     if ('error' in page) throw new Error(page.error);
@@ -53,9 +46,9 @@ function allPages(input: Record<string, unknown>, limit: number): IndicatorRow[]
 describe('indicator query', () => {
   it.each(['newest', 'value', 'modified', 'confidence'] as const)(
     'pages sorted by %s see every row once, in the order of one big query',
-    (sort) => {
-      const whole = allPages({ sort, revoked: 'include' }, 200);
-      const paged = allPages({ sort, revoked: 'include' }, 7);
+    async (sort) => {
+      const whole = await allPages({ sort, revoked: 'include' }, 200);
+      const paged = await allPages({ sort, revoked: 'include' }, 7);
       expect(whole).toHaveLength(N);
       expect(paged.map((r) => r.id)).toEqual(whole.map((r) => r.id));
       if (sort === 'confidence') {
@@ -72,30 +65,30 @@ describe('indicator query', () => {
     },
   );
 
-  it('combines filters and hides revoked indicators unless asked', () => {
-    const rows = allPages({ source: 'source-1', minConfidence: 10, sort: 'value' }, 5);
+  it('combines filters and hides revoked indicators unless asked', async () => {
+    const rows = await allPages({ source: 'source-1', minConfidence: 10, sort: 'value' }, 5);
     expect(rows.length).toBeGreaterThan(0);
     expect(
       rows.every((r) => r.source === 'source-1' && (r.confidence ?? -1) >= 10 && r.revoked === 0),
     ).toBe(true);
-    expect(allPages({ revoked: 'only' }, 50)).toHaveLength(N / 10);
+    expect(await allPages({ revoked: 'only' }, 50)).toHaveLength(N / 10);
   });
 
-  it('searches substrings of 3+ characters and prefixes of shorter ones, with FTS syntax taken literally', () => {
-    expect(allPages({ q: 'host-42.ex', revoked: 'include' }, 50)).toHaveLength(N / 50);
+  it('searches substrings of 3+ characters and prefixes of shorter ones, with FTS syntax taken literally', async () => {
+    expect(await allPages({ q: 'host-42.ex', revoked: 'include' }, 50)).toHaveLength(N / 50);
     expect(
-      allPages({ q: 'Indicator 49', revoked: 'include' }, 50)
-        .map((r) => r.name)
-        .sort(),
+      (await allPages({ q: 'Indicator 49', revoked: 'include' }, 50)).map((r) => r.name).sort(),
     ).toEqual(
       ['Indicator 49', ...Array.from({ length: 10 }, (_, i) => `Indicator ${490 + i}`)].sort(),
     );
-    expect(allPages({ q: 'ho', revoked: 'include' }, 100)).toHaveLength(N);
-    expect(allPages({ q: '" OR host NEAR(', revoked: 'include' }, 50)).toHaveLength(0);
+    expect(await allPages({ q: 'ho', revoked: 'include' }, 100)).toHaveLength(N);
+    expect(await allPages({ q: '" OR host NEAR(', revoked: 'include' }, 50)).toHaveLength(0);
   });
 
-  it('rejects a forged cursor', () => {
-    const page = queryIndicators(db, indicatorQuerySchema.parse({ after: 'bm90IGEgY3Vyc29y' }));
+  it('rejects a forged cursor', async () => {
+    const page = await db.queryIndicators(
+      indicatorQuerySchema.parse({ after: 'bm90IGEgY3Vyc29y' }),
+    );
     expect(page).toEqual({ error: 'after: not a cursor from this list' });
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import type { HubDatabase } from './database';
+import type { HubStore } from './store/hub-store';
 
 /** The session cookie (HttpOnly, SameSite=Strict). */
 export const SESSION_COOKIE = 'hub_session';
@@ -40,28 +40,20 @@ export interface Session {
   csrf: string;
 }
 
-/** Users and sessions, in the hub's SQLite tables. */
+/** Users and sessions, in the hub store (SQLite or PostgreSQL). */
 export class Accounts {
-  readonly #db: HubDatabase;
-  constructor(db: HubDatabase) {
-    this.#db = db;
+  readonly #store: HubStore;
+  constructor(store: HubStore) {
+    this.#store = store;
   }
 
-  hasUser(username: string): boolean {
-    return (
-      this.#db.prepare('SELECT 1 FROM hub_users WHERE username = ?').get(username) !== undefined
-    );
+  async hasUser(username: string): Promise<boolean> {
+    return (await this.#store.passwordHash(username)) !== undefined;
   }
 
   async setPassword(username: string, password: string): Promise<void> {
-    const hash = await hashPasswordScrypt(password);
-    this.#db
-      .prepare(
-        'INSERT INTO hub_users (username, password_hash) VALUES (?, ?) ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash',
-      )
-      .run(username, hash);
-    // A new password ends every session of the user.
-    this.#db.prepare('DELETE FROM hub_sessions WHERE username = ?').run(username);
+    // A new password ends every session of the user (the store does both at once).
+    await this.#store.setPasswordHash(username, await hashPasswordScrypt(password));
   }
 
   /** Failed sign-ins per user name in the current window (bounded: cleared when large). */
@@ -84,44 +76,36 @@ export class Accounts {
   /** Checks the password; on success returns a new session token (cookie value). */
   async signIn(username: string, password: string): Promise<string | undefined> {
     if (this.locked(username)) return undefined;
-    const row = this.#db
-      .prepare('SELECT password_hash FROM hub_users WHERE username = ?')
-      .get(username) as { password_hash: string } | undefined;
+    const stored = await this.#store.passwordHash(username);
     // Hash even for unknown users so the response time does not tell which names exist.
     const ok = await verifyPasswordScrypt(
       password.slice(0, 1024),
-      row?.password_hash ?? 'scrypt$00000000000000000000000000000000$00',
+      stored ?? 'scrypt$00000000000000000000000000000000$00',
     );
-    if (!row || !ok) {
+    if (stored === undefined || !ok) {
       this.#recordFailure(username);
       return undefined;
     }
     this.#failures.delete(username);
     const token = randomBytes(32).toString('base64url');
-    this.#db
-      .prepare('INSERT INTO hub_sessions (token_hash, username, csrf, expires) VALUES (?, ?, ?, ?)')
-      .run(
-        tokenHash(token),
-        username,
-        randomBytes(24).toString('base64url'),
-        Date.now() + SESSION_MS,
-      );
-    this.#db.prepare('DELETE FROM hub_sessions WHERE expires < ?').run(Date.now());
+    await this.#store.createSession(
+      tokenHash(token),
+      username,
+      randomBytes(24).toString('base64url'),
+      Date.now() + SESSION_MS,
+    );
     return token;
   }
 
-  session(token: string | undefined): Session | undefined {
+  async session(token: string | undefined): Promise<Session | undefined> {
     if (!token || token.length > 200) return undefined;
-    const row = this.#db
-      .prepare('SELECT username, csrf, expires FROM hub_sessions WHERE token_hash = ?')
-      .get(tokenHash(token)) as { username: string; csrf: string; expires: number } | undefined;
+    const row = await this.#store.session(tokenHash(token));
     if (!row || row.expires < Date.now()) return undefined;
     return { username: row.username, csrf: row.csrf };
   }
 
-  signOut(token: string | undefined): void {
-    if (token)
-      this.#db.prepare('DELETE FROM hub_sessions WHERE token_hash = ?').run(tokenHash(token));
+  async signOut(token: string | undefined): Promise<void> {
+    if (token) await this.#store.deleteSession(tokenHash(token));
   }
 }
 

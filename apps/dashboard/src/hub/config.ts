@@ -8,6 +8,10 @@ const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use lower-case letters, digits and `-` (at most 63)');
 
+const envName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name such as `HUB_DATABASE_URL`');
+
 /** Every source polls on its own schedule; the URL may use `{demo}` for the demo server. */
 const sourceBase = {
   id,
@@ -67,10 +71,26 @@ export const hubConfigSchema = z
           .optional(),
       })
       .default({ host: '127.0.0.1', port: 4321 }),
-    storage: z.strictObject({
-      /** SQLite database file; created on first start. */
-      sqlite: z.string().min(1),
-    }),
+    storage: z
+      .strictObject({
+        /** SQLite database file; created on first start. */
+        sqlite: z.string().min(1).optional(),
+        /** A PostgreSQL database shared by every instance; the schema is created on first start. */
+        postgres: z
+          .strictObject({
+            /** A `postgres://` URL, or `${NAME}` to read it from the environment variable NAME. */
+            url: z.string().min(1).max(2000).optional(),
+            /** The environment variable holding the URL (keeps a password out of the file). */
+            urlEnv: envName.optional(),
+          })
+          .refine((pg) => (pg.url === undefined) !== (pg.urlEnv === undefined), {
+            message: 'give exactly one of `url` and `urlEnv`',
+          })
+          .optional(),
+      })
+      .refine((storage) => (storage.sqlite === undefined) !== (storage.postgres === undefined), {
+        message: 'give exactly one of `sqlite` (a file) and `postgres` (a database)',
+      }),
     admin: z.strictObject({ username: z.string().min(1).max(100) }).default({ username: 'admin' }),
     demo: z
       .strictObject({
@@ -185,7 +205,33 @@ export function parseHubConfig(text: string, file: string, baseDir: string): Hub
     );
   }
   const config = result.data;
-  config.storage.sqlite = resolve(baseDir, config.storage.sqlite);
+  if (config.storage.sqlite !== undefined)
+    config.storage.sqlite = resolve(baseDir, config.storage.sqlite);
+  const postgres = config.storage.postgres;
+  if (postgres) {
+    // `${NAME}` or `urlEnv`: the URL (and any password in it) comes from the environment.
+    const fromEnv = postgres.urlEnv ?? /^\$\{([A-Z_][A-Z0-9_]*)\}$/.exec(postgres.url ?? '')?.[1];
+    const key = postgres.urlEnv !== undefined ? 'urlEnv' : 'url';
+    const url = fromEnv === undefined ? postgres.url : process.env[fromEnv];
+    const issue = (message: string): never => {
+      const path = ['storage', 'postgres', key];
+      const offset = nodeAt(doc.contents, path)?.range?.[0];
+      throw new HubConfigError(file, [
+        {
+          path: formatPath(path),
+          ...(offset === undefined ? {} : { line: lineCounter.linePos(offset).line }),
+          message,
+        },
+      ]);
+    };
+    if (!url) issue(`the environment variable \`${fromEnv}\` is not set`);
+    // Never echo the URL: it may carry a password.
+    if (!/^postgres(ql)?:\/\//.test(url!))
+      issue(
+        `not a PostgreSQL URL (it must start with \`postgres://\`${fromEnv ? `; read from \`${fromEnv}\`` : ''})`,
+      );
+    config.storage.postgres = { url: url! };
+  }
   return config;
 }
 

@@ -2,23 +2,23 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type FeedIssue, Poller, type PollerEvent } from '@intelshare/feeds';
 import {
+  AsyncAuditLog,
   type AuditEntry,
-  AuditLog,
+  type AuditVerification,
   type Decision,
   project,
-  verifyAuditChain,
 } from '@intelshare/policy';
 import { extractIocs, iocsToObservables } from '@intelshare/stix/extract';
 import { IndicatorIndex } from '@intelshare/stix/patterns';
-import { createTaxiiHandler, hashApiKey, policyView } from '@intelshare/taxii-server';
-import { SqliteAuditStore, SqliteStorage } from '@intelshare/taxii-server/sqlite';
+import { createTaxiiHandler, hashApiKey } from '@intelshare/taxii-server';
+import { auditedPolicyView } from './audited-view';
 import { Accounts } from './auth';
-import { Catalog } from './catalog';
 import type { HubConfig } from './config';
-import { type HubDatabase, openHubDatabase } from './database';
 import { type DemoServer, startDemoServer } from './demo/demo-server';
 import { ApiKeys, loadPartners, type Partner } from './partners';
 import { pollSourceFor } from './sources';
+import type { HubStore, IndicatorPatternRow } from './store/hub-store';
+import { openHubStore } from './store/open-hub-store';
 
 const TAXII = 'application/taxii+json;version=2.1';
 /** The hub's own collection of everything ingested: the source of every partner view. */
@@ -91,21 +91,21 @@ function errorText(error: unknown): string {
 }
 
 /**
- * The sharing hub: feeds pulled by the `@intelshare/feeds` poller into a SQLite TAXII
- * storage, a searchable catalogue, checks against an `IndicatorIndex`, and one TAXII 2.1
- * API root per partner serving a `policyView` of the agreement, audited in a hash chain.
+ * The sharing hub: feeds pulled by the `@intelshare/feeds` poller into a TAXII storage, a
+ * searchable catalogue, checks against an `IndicatorIndex`, and one TAXII 2.1 API root per
+ * partner serving a `policyView` of the agreement, audited in a hash chain. Everything it
+ * keeps is in one {@link HubStore}: a SQLite file, or a PostgreSQL database.
  */
 export class Hub {
   readonly config: HubConfig;
-  readonly db: HubDatabase;
+  /** The catalogue, sources, accounts and keys (SQLite or PostgreSQL). */
+  readonly store: HubStore;
   readonly accounts: Accounts;
-  readonly catalog: Catalog;
   readonly apiKeys: ApiKeys;
   readonly partners: Map<string, Partner>;
-  readonly auditLog: AuditLog;
+  readonly auditLog: AsyncAuditLog;
   readonly events = new EventEmitter();
   readonly demo: DemoServer | undefined;
-  readonly #storage: SqliteStorage;
   readonly #internalKey: string;
   readonly #internalKeyHash: string;
   readonly #secrets: { cursor: string; pseudonymKeys: Record<string, string> };
@@ -118,37 +118,30 @@ export class Hub {
 
   private constructor(
     options: HubOptions,
-    demo: DemoServer | undefined,
-    internalKey: { key: string; hash: string },
+    parts: {
+      store: HubStore;
+      partners: Map<string, Partner>;
+      demo: DemoServer | undefined;
+      internalKey: { key: string; hash: string };
+      secrets: { cursor: string; pseudonymKeys: Record<string, string> };
+      activeKeys: { partnerId: string; hash: string }[];
+    },
   ) {
     this.config = options.config;
-    this.demo = demo;
+    this.demo = parts.demo;
+    const demo = parts.demo;
     // One listener per open Sources page (bounded to 100 by /api/events).
     this.events.setMaxListeners(101);
-    this.db = openHubDatabase(options.config.storage.sqlite);
-    this.accounts = new Accounts(this.db);
-    this.catalog = new Catalog(this.db);
-    this.apiKeys = new ApiKeys(this.db);
-    this.partners = loadPartners(options.config.partners, options.configDir);
-    this.#storage = new SqliteStorage(options.config.storage.sqlite);
-    this.auditLog = new AuditLog(new SqliteAuditStore(options.config.storage.sqlite));
-    this.#internalKey = internalKey.key;
-    this.#internalKeyHash = internalKey.hash;
-    const pseudonymKeyIds = new Set<string>();
-    for (const partner of this.partners.values()) {
-      const keyId = partner.agreement.agreement.victimProtection?.pseudonymKeyId;
-      if (keyId) pseudonymKeyIds.add(keyId);
-    }
-    this.#secrets = {
-      cursor: this.#secret('taxii-cursor'),
-      pseudonymKeys: Object.fromEntries(
-        [...pseudonymKeyIds].map((id) => [id, this.#secret(`pseudonym:${id}`)]),
-      ),
-    };
-    this.#handler = this.#buildHandler();
+    this.store = parts.store;
+    this.accounts = new Accounts(this.store);
+    this.apiKeys = new ApiKeys(this.store);
+    this.partners = parts.partners;
+    this.auditLog = new AsyncAuditLog(this.store.auditStore);
+    this.#internalKey = parts.internalKey.key;
+    this.#internalKeyHash = parts.internalKey.hash;
+    this.#secrets = parts.secrets;
+    this.#handler = this.#buildHandler(parts.activeKeys);
     this.#sourceIds = new Set(options.config.sources.map((s) => s.id));
-    const insertSource = this.db.prepare('INSERT OR IGNORE INTO hub_sources (id) VALUES (?)');
-    for (const id of this.#sourceIds) insertSource.run(id);
     this.#poller = new Poller({
       sources: options.config.sources.map((source) => pollSourceFor(source, demo?.url)),
       concurrency: 2,
@@ -156,18 +149,8 @@ export class Hub {
       sink: (batch) =>
         this.#ingestBatch(batch.sourceId, batch.objects as Record<string, unknown>[], batch.issues),
       store: {
-        get: (id) => {
-          const text = this.db
-            .prepare('SELECT state FROM hub_sources WHERE id = ?')
-            .pluck()
-            .get(id) as string | null;
-          return text ? (JSON.parse(text) as unknown) : undefined;
-        },
-        set: (id, state) => {
-          this.db
-            .prepare('UPDATE hub_sources SET state = ? WHERE id = ?')
-            .run(JSON.stringify(state ?? null), id);
-        },
+        get: (id) => this.store.pollState(id),
+        set: (id, state) => this.store.setPollState(id, state),
       },
       onEvent: (event) => this.#onPollerEvent(event),
     });
@@ -175,17 +158,44 @@ export class Hub {
 
   /** Opens the store, starts the demo sources (when enabled) and the poller. */
   static async start(options: HubOptions): Promise<Hub> {
-    const demo = options.config.demo.enabled
-      ? await startDemoServer(options.demoDataDir, {
-          generatorIntervalMs: options.config.demo.generatorIntervalSeconds * 1000,
-          ...(options.extraDemoStixFiles ? { extraStixFiles: options.extraDemoStixFiles } : {}),
-        })
-      : undefined;
-    // Per-process: it only ever travels inside this process, to the in-process handler.
-    const key = randomBytes(32).toString('base64url');
-    const hub = new Hub(options, demo, { key, hash: await hashApiKey(key) });
-    if (options.autoPoll !== false) hub.#poller.start();
-    return hub;
+    // Agreements first: a bad one stops the start before anything is opened.
+    const partners = loadPartners(options.config.partners, options.configDir);
+    const store = await openHubStore(options.config.storage);
+    let demo: DemoServer | undefined;
+    try {
+      demo = options.config.demo.enabled
+        ? await startDemoServer(options.demoDataDir, {
+            generatorIntervalMs: options.config.demo.generatorIntervalSeconds * 1000,
+            ...(options.extraDemoStixFiles ? { extraStixFiles: options.extraDemoStixFiles } : {}),
+          })
+        : undefined;
+      const secret = (name: string) =>
+        store.secret(name, () => randomBytes(32).toString('base64url'));
+      const pseudonymKeyIds = new Set<string>();
+      for (const partner of partners.values()) {
+        const keyId = partner.agreement.agreement.victimProtection?.pseudonymKeyId;
+        if (keyId) pseudonymKeyIds.add(keyId);
+      }
+      const pseudonymKeys: Record<string, string> = Object.create(null);
+      for (const id of pseudonymKeyIds) pseudonymKeys[id] = await secret(`pseudonym:${id}`);
+      await store.ensureSources(options.config.sources.map((s) => s.id));
+      // Per-process: it only ever travels inside this process, to the in-process handler.
+      const key = randomBytes(32).toString('base64url');
+      const hub = new Hub(options, {
+        store,
+        partners,
+        demo,
+        internalKey: { key, hash: await hashApiKey(key) },
+        secrets: { cursor: await secret('taxii-cursor'), pseudonymKeys },
+        activeKeys: await store.activeApiKeys(),
+      });
+      if (options.autoPoll !== false) hub.#poller.start();
+      return hub;
+    } catch (error) {
+      await demo?.close().catch(() => {});
+      await store.close().catch(() => {});
+      throw error;
+    }
   }
 
   /** Stops polling (running polls are aborted; a batch is either stored whole or not at all). */
@@ -193,31 +203,21 @@ export class Hub {
     if (this.#stopping) return;
     this.#stopping = true;
     await this.#poller.stop();
+    await Promise.all(this.#statusWrites.values());
     await this.demo?.close();
-    await this.#storage.close();
-    this.db.close();
-  }
-
-  #secret(name: string): string {
-    const existing = this.db
-      .prepare('SELECT value FROM hub_secrets WHERE name = ?')
-      .pluck()
-      .get(name) as string | undefined;
-    if (existing) return existing;
-    const value = randomBytes(32).toString('base64url');
-    this.db.prepare('INSERT INTO hub_secrets (name, value) VALUES (?, ?)').run(name, value);
-    return value;
+    await this.store.close();
   }
 
   /** The TAXII handler: the hub's own collection (in-process only) and one API root per partner. */
-  #buildHandler(): (request: Request) => Promise<Response> {
-    const keys = this.apiKeys.active();
+  #buildHandler(
+    keys: readonly { partnerId: string; hash: string }[],
+  ): (request: Request) => Promise<Response> {
     return createTaxiiHandler({
       title: 'intelshare sharing hub',
       description: 'Each partner reads its own API root, projected by its sharing agreement.',
       cursorSecret: this.#secrets.cursor,
       ...(this.config.listen.publicOrigin ? { publicUrl: this.config.listen.publicOrigin } : {}),
-      storage: this.#storage,
+      storage: this.store.taxiiStorage,
       allowCustomContent: true,
       auth: {
         apiKeys: [
@@ -248,13 +248,15 @@ export class Hub {
               id: 'shared',
               title: `Shared with ${partner.name}`,
               canRead: [partner.principal],
-              view: policyView({
-                source: ALL,
-                agreement: partner.agreement,
-                recipient: partner.recipient,
-                auditLog: this.auditLog,
-                pseudonymKeys: this.#secrets.pseudonymKeys,
-              }),
+              view: auditedPolicyView(
+                {
+                  source: ALL,
+                  agreement: partner.agreement,
+                  recipient: partner.recipient,
+                  pseudonymKeys: this.#secrets.pseudonymKeys,
+                },
+                this.auditLog,
+              ),
             },
           ],
         })),
@@ -268,8 +270,8 @@ export class Hub {
   }
 
   /** Rebuilds the handler so a created or revoked key takes effect at once. */
-  refreshKeys(): void {
-    this.#handler = this.#buildHandler();
+  async refreshKeys(): Promise<void> {
+    this.#handler = this.#buildHandler(await this.apiKeys.active());
   }
 
   async #internal(path: string, init: RequestInit = {}): Promise<Response> {
@@ -313,7 +315,7 @@ export class Hub {
         : objects.filter(
             (o) => !failed.has(`${String(o.id)}|${String(o.modified ?? o.created ?? '')}`),
           );
-    const counts = this.catalog.record(sourceId, stored);
+    const counts = await this.store.recordObjects(sourceId, stored);
     if (this.#index) {
       for (const object of stored) {
         if (object.type === 'indicator' && typeof object.pattern === 'string')
@@ -334,21 +336,16 @@ export class Hub {
     issues: FeedIssue[],
   ): Promise<void> {
     const result = await this.ingest(sourceId, objects);
-    this.db
-      .prepare(
-        'UPDATE hub_sources SET new_count = new_count + ?, updated_count = updated_count + ?, rejected_count = rejected_count + ?, issue_count = issue_count + ? WHERE id = ?',
-      )
-      .run(result.new, result.updated, result.rejected, issues.length, sourceId);
     // Rejections (the server refused an object) are errors; feed issues (a row skipped, an
     // attribute kept as a note) are reported beside them.
-    if (result.rejections[0])
-      this.db
-        .prepare('UPDATE hub_sources SET last_error = ? WHERE id = ?')
-        .run(`Rejected ${result.rejections[0]}`.slice(0, 1000), sourceId);
-    if (issues[0])
-      this.db
-        .prepare('UPDATE hub_sources SET last_issue = ? WHERE id = ?')
-        .run(`${issues[0].path}: ${issues[0].message}`.slice(0, 1000), sourceId);
+    await this.store.updateSource(sourceId, {
+      addNew: result.new,
+      addUpdated: result.updated,
+      addRejected: result.rejected,
+      addIssues: issues.length,
+      ...(result.rejections[0] ? { lastError: `Rejected ${result.rejections[0]}` } : {}),
+      ...(issues[0] ? { lastIssue: `${issues[0].path}: ${issues[0].message}` } : {}),
+    });
     this.#emit({
       type: 'batch',
       sourceId,
@@ -361,27 +358,35 @@ export class Hub {
 
   #onPollerEvent(event: PollerEvent): void {
     const now = Date.now();
+    // Status rows are written in event order per source (one chain of writes), so a late
+    // "start" can never overwrite the "done" that followed it.
+    const record = (update: Parameters<HubStore['updateSource']>[1]) => {
+      const previous = this.#statusWrites.get(event.sourceId) ?? Promise.resolve();
+      const next = previous
+        .then(() => this.store.updateSource(event.sourceId, update))
+        .catch(() => {
+          // The store is gone (stopping) or unreachable: the Sources page shows the old state.
+        });
+      this.#statusWrites.set(event.sourceId, next);
+    };
     if (event.type === 'poll-start') {
       this.#running.add(event.sourceId);
-      this.db
-        .prepare('UPDATE hub_sources SET last_poll_at = ?, last_error = NULL WHERE id = ?')
-        .run(now, event.sourceId);
+      record({ lastPollAt: now, lastError: null });
       this.#emit({ type: 'poll-start', sourceId: event.sourceId });
     } else if (event.type === 'poll-done') {
       this.#running.delete(event.sourceId);
-      this.db
-        .prepare('UPDATE hub_sources SET last_ok_at = ?, polls = polls + 1 WHERE id = ?')
-        .run(now, event.sourceId);
+      record({ lastOkAt: now, addPolls: 1 });
       this.#emit({ type: 'poll-done', sourceId: event.sourceId, objects: event.objects });
     } else if (event.type === 'poll-error') {
       this.#running.delete(event.sourceId);
       const error = errorText(event.error);
-      this.db
-        .prepare('UPDATE hub_sources SET last_error = ?, polls = polls + 1 WHERE id = ?')
-        .run(error, event.sourceId);
+      record({ lastError: error, addPolls: 1 });
       this.#emit({ type: 'poll-error', sourceId: event.sourceId, error });
     }
   }
+
+  /** The last status write of each source, so writes stay in order and `stop` can wait. */
+  readonly #statusWrites = new Map<string, Promise<void>>();
 
   #emit(event: HubEvent): void {
     this.events.emit('event', event);
@@ -392,10 +397,11 @@ export class Hub {
     if (sourceId !== undefined && !this.#sourceIds.has(sourceId))
       throw new Error(`unknown source \`${sourceId}\``);
     await this.#poller.runOnce(sourceId === undefined ? undefined : [sourceId]);
+    await Promise.all(this.#statusWrites.values());
   }
 
-  sourceStatuses(): SourceStatus[] {
-    const rows = this.db.prepare('SELECT * FROM hub_sources').all() as Record<string, unknown>[];
+  async sourceStatuses(): Promise<SourceStatus[]> {
+    const rows = (await this.store.sourceRows()) as unknown as Record<string, unknown>[];
     const byId = new Map(rows.map((row) => [row.id as string, row]));
     return this.config.sources.map((source) => {
       const row = byId.get(source.id) ?? {};
@@ -469,16 +475,13 @@ export class Hub {
   async #indicatorIndex(): Promise<IndicatorIndex> {
     if (this.#index) return this.#index;
     const index = new IndicatorIndex();
-    const rows = this.db
-      .prepare('SELECT id, pattern, valid_from, valid_until, revoked, modified FROM hub_indicators')
-      .iterate() as Iterable<{
-      id: string;
-      pattern: string;
-      valid_from: string | null;
-      valid_until: string | null;
-      revoked: number;
-      modified: string;
-    }>;
+    // Read in pages along seq, so a million indicators never sit in one result set.
+    const rows: IndicatorPatternRow[] = [];
+    for (let after = 0, page = [] as IndicatorPatternRow[]; ; after = page.at(-1)!.seq) {
+      page = await this.store.indicatorPatterns(after, 5000);
+      rows.push(...page);
+      if (page.length < 5000) break;
+    }
     for (const row of rows) {
       index.add({
         id: row.id,
@@ -502,7 +505,7 @@ export class Hub {
     const observables = iocsToObservables(iocs);
     const index = await this.#indicatorIndex();
     const hits: CheckHit[] = [];
-    const names = this.db.prepare('SELECT name, pattern FROM hub_indicators WHERE id = ?');
+    const matches: { i: number; match: ReturnType<IndicatorIndex['match']>[number] }[] = [];
     observables.forEach((sco, i) => {
       const observed = {
         type: 'observed-data',
@@ -512,28 +515,30 @@ export class Hub {
         number_observed: 1,
         objects: { '0': sco },
       };
-      for (const match of index.match(observed as never)) {
-        const row = names.get(match.indicatorId) as { name: string; pattern: string } | undefined;
-        const ioc = iocs[i] ?? {
-          type: sco.type,
-          value: String((sco as { value?: unknown }).value ?? ''),
-        };
-        hits.push({
-          ioc: { type: ioc.type, value: ioc.value },
-          indicatorId: match.indicatorId,
-          indicatorName: row?.name ?? match.indicatorId,
-          pattern: row?.pattern ?? String(match.indicator.pattern),
-          evidence: match.evidence,
-        });
-      }
+      for (const match of index.match(observed as never)) matches.push({ i, match });
     });
-    for (const hit of hits) this.catalog.recordMatch(hit.ioc.value, hit.indicatorId);
+    for (const { i, match } of matches) {
+      const sco = observables[i]!;
+      const row = await this.store.indicatorSummary(match.indicatorId);
+      const ioc = iocs[i] ?? {
+        type: sco.type,
+        value: String((sco as { value?: unknown }).value ?? ''),
+      };
+      hits.push({
+        ioc: { type: ioc.type, value: ioc.value },
+        indicatorId: match.indicatorId,
+        indicatorName: row?.name ?? match.indicatorId,
+        pattern: row?.pattern ?? String(match.indicator.pattern),
+        evidence: match.evidence,
+      });
+    }
+    for (const hit of hits) await this.store.recordMatch(hit.ioc.value, hit.indicatorId);
     return { iocs: iocs.map((ioc) => ({ type: ioc.type, value: ioc.value })), hits };
   }
 
   /** Records a sighting of an indicator (from a Check hit) as a STIX 2.1 sighting (§5.2). */
   async recordSighting(indicatorId: string, value: string, actor: string): Promise<string> {
-    if (!this.catalog.objectFacts(indicatorId))
+    if (!(await this.store.objectFacts(indicatorId)))
       throw new Error(`unknown indicator \`${indicatorId}\``);
     const now = new Date().toISOString();
     const id = `sighting--${randomUUID()}`;
@@ -555,19 +560,36 @@ export class Hub {
     return id;
   }
 
-  auditEntries(partnerId?: string): readonly AuditEntry[] {
-    const entries = this.auditLog.entries();
-    if (!partnerId) return entries;
-    const partner = this.partners.get(partnerId);
-    if (!partner) return [];
-    return entries.filter(
-      (entry) =>
-        entry.recipient === partner.recipient.identity &&
-        entry.actor.includes(`:${partner.principal}`),
-    );
+  /**
+   * The latest `limit` audit entries (of one partner, when given), newest first. The log is
+   * read page by page; only the entries kept are held.
+   */
+  async auditEntries(partnerId?: string, limit = 200): Promise<AuditEntry[]> {
+    const partner = partnerId === undefined ? undefined : this.partners.get(partnerId);
+    if (partnerId !== undefined && !partner) return [];
+    const last = await this.auditLog.last();
+    if (!last) return [];
+    // Unfiltered, the newest entries are the last `limit` sequence numbers.
+    const from = partner ? 0 : Math.max(0, last.seq - limit + 1);
+    const kept: AuditEntry[] = [];
+    for await (const entry of this.auditLog.entries(from)) {
+      if (
+        partner &&
+        !(
+          entry.recipient === partner.recipient.identity &&
+          typeof entry.actor === 'string' &&
+          entry.actor.includes(`:${partner.principal}`)
+        )
+      )
+        continue;
+      kept.push(entry);
+      if (kept.length > limit) kept.shift();
+    }
+    return kept.reverse();
   }
 
-  verifyAudit(): ReturnType<typeof verifyAuditChain> {
-    return verifyAuditChain(this.auditLog.entries());
+  /** Verifies the whole audit chain page by page, naming the first broken entry. */
+  verifyAudit(): Promise<AuditVerification> {
+    return this.auditLog.verify();
   }
 }

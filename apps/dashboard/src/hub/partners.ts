@@ -11,7 +11,7 @@ import {
 } from '@intelshare/policy';
 import { hashApiKey } from '@intelshare/taxii-server';
 import type { PartnerConfig } from './config';
-import type { HubDatabase } from './database';
+import type { HubStore } from './store/hub-store';
 
 const require = createRequire(import.meta.url);
 
@@ -81,9 +81,9 @@ export interface ApiKeyInfo {
 
 /** Partner API keys: shown once when created, stored as `hashApiKey` hashes only. */
 export class ApiKeys {
-  readonly #db: HubDatabase;
-  constructor(db: HubDatabase) {
-    this.#db = db;
+  readonly #store: HubStore;
+  constructor(store: HubStore) {
+    this.#store = store;
   }
 
   /** Creates a key and returns it in clear text: the only time it exists outside the caller. */
@@ -96,38 +96,22 @@ export class ApiKeys {
       created: Date.now(),
       revoked: null,
     };
-    this.#db
-      .prepare(
-        'INSERT INTO hub_api_keys (id, partner_id, hash, hint, created) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(info.id, partnerId, await hashApiKey(key), info.hint, info.created);
+    await this.#store.insertApiKey({
+      id: info.id,
+      partnerId,
+      hash: await hashApiKey(key),
+      hint: info.hint,
+      created: info.created,
+    });
     return { info, key };
   }
 
-  revoke(partnerId: string, keyId: string): boolean {
-    return (
-      this.#db
-        .prepare(
-          'UPDATE hub_api_keys SET revoked = ? WHERE id = ? AND partner_id = ? AND revoked IS NULL',
-        )
-        .run(Date.now(), keyId, partnerId).changes === 1
-    );
+  revoke(partnerId: string, keyId: string): Promise<boolean> {
+    return this.#store.revokeApiKey(partnerId, keyId, Date.now());
   }
 
-  list(partnerId: string): ApiKeyInfo[] {
-    return (
-      this.#db
-        .prepare(
-          'SELECT id, partner_id, hint, created, revoked FROM hub_api_keys WHERE partner_id = ? ORDER BY created DESC',
-        )
-        .all(partnerId) as {
-        id: string;
-        partner_id: string;
-        hint: string;
-        created: number;
-        revoked: number | null;
-      }[]
-    ).map((row) => ({
+  async list(partnerId: string): Promise<ApiKeyInfo[]> {
+    return (await this.#store.apiKeys(partnerId)).map((row) => ({
       id: row.id,
       partnerId: row.partner_id,
       hint: row.hint,
@@ -137,12 +121,7 @@ export class ApiKeys {
   }
 
   /** Active keys as the TAXII handler's `auth.apiKeys`. */
-  active(): { partnerId: string; hash: string }[] {
-    return (
-      this.#db.prepare('SELECT partner_id, hash FROM hub_api_keys WHERE revoked IS NULL').all() as {
-        partner_id: string;
-        hash: string;
-      }[]
-    ).map((row) => ({ partnerId: row.partner_id, hash: row.hash }));
+  active(): Promise<{ partnerId: string; hash: string }[]> {
+    return this.#store.activeApiKeys();
   }
 }

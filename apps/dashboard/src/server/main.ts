@@ -64,7 +64,7 @@ const username = config.admin.username;
 if (process.env.INTELSHARE_ADMIN_PASSWORD) {
   await hub.accounts.setPassword(username, process.env.INTELSHARE_ADMIN_PASSWORD);
   adminLine = `sign in as \`${username}\` with the password in INTELSHARE_ADMIN_PASSWORD`;
-} else if (!hub.accounts.hasUser(username)) {
+} else if (!(await hub.accounts.hasUser(username))) {
   const password = randomBytes(12).toString('base64url');
   await hub.accounts.setPassword(username, password);
   // Shown once, on the terminal of whoever started the hub; only its scrypt hash is stored.

@@ -4,7 +4,7 @@ import type { APIRoute } from 'astro';
 export const POST: APIRoute = async ({ locals, request, redirect }) => {
   const form = await request.formData();
   const source = String(form.get('source') ?? '');
-  if (!locals.hub.sourceStatuses().some((s) => s.id === source))
+  if (!(await locals.hub.sourceStatuses()).some((s) => s.id === source))
     return new Response(`Unknown source.`, { status: 400 });
   // Not awaited: the page follows the progress live; errors are recorded on the source.
   locals.hub.pollNow(source).catch(() => {});
