@@ -88,4 +88,54 @@ describe('hub configuration', () => {
     expect(proto[0]?.message).toMatch(/__proto__/);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+
+  it(
+    'reads a PostgreSQL URL from the environment (`urlEnv` or `$' + '{NAME}`), never echoing it',
+    () => {
+      process.env.HUB_CONFIG_TEST_URL = 'postgres://hub:s3cret@db.internal/hub';
+      try {
+        for (const line of ['    urlEnv: HUB_CONFIG_TEST_URL', `    url: ${ENV_REFERENCE}`]) {
+          const config = parseHubConfig(`storage:\n  postgres:\n${line}\n`, 'hub.yaml', '/srv');
+          expect(config.storage).toEqual({
+            postgres: { url: 'postgres://hub:s3cret@db.internal/hub' },
+          });
+        }
+        process.env.HUB_CONFIG_TEST_URL = 'mysql://hub:s3cret@db.internal/hub';
+        const wrong = issuesOf('storage:\n  postgres:\n    urlEnv: HUB_CONFIG_TEST_URL\n');
+        expect(wrong).toEqual([
+          expect.objectContaining({ path: 'storage.postgres.urlEnv', line: 3 }),
+        ]);
+        expect(wrong[0]!.message).toMatch(/not a PostgreSQL URL/);
+        expect(wrong[0]!.message).not.toContain('s3cret');
+      } finally {
+        delete process.env.HUB_CONFIG_TEST_URL;
+      }
+      expect(issuesOf('storage:\n  postgres:\n    urlEnv: HUB_CONFIG_TEST_URL\n')).toEqual([
+        {
+          path: 'storage.postgres.urlEnv',
+          line: 3,
+          message: 'the environment variable `HUB_CONFIG_TEST_URL` is not set',
+        },
+      ]);
+    },
+  );
+
+  it('wants exactly one storage, and one way to give the PostgreSQL URL', () => {
+    expect(
+      issuesOf('storage:\n  sqlite: x.sqlite\n  postgres:\n    url: postgres://h/db\n'),
+    ).toEqual([
+      expect.objectContaining({
+        path: 'storage',
+        line: 2,
+        message: expect.stringMatching(/exactly one of `sqlite`/),
+      }),
+    ]);
+    expect(issuesOf('storage:\n  postgres:\n    url: postgres://h/db\n    urlEnv: X\n')).toEqual([
+      expect.objectContaining({ path: 'storage.postgres', line: 3 }),
+    ]);
+    expect(issuesOf('storage:\n  postgres:\n    urlEnv: lower-case\n')[0]).toMatchObject({
+      path: 'storage.postgres.urlEnv',
+      line: 3,
+    });
+  });
 });
