@@ -89,36 +89,36 @@ describe('hub configuration', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it(
-    'reads a PostgreSQL URL from the environment (`urlEnv` or `$' + '{NAME}`), never echoing it',
-    () => {
-      process.env.HUB_CONFIG_TEST_URL = 'postgres://hub:s3cret@db.internal/hub';
-      try {
-        for (const line of ['    urlEnv: HUB_CONFIG_TEST_URL', `    url: ${ENV_REFERENCE}`]) {
-          const config = parseHubConfig(`storage:\n  postgres:\n${line}\n`, 'hub.yaml', '/srv');
-          expect(config.storage).toEqual({
-            postgres: { url: 'postgres://hub:s3cret@db.internal/hub' },
-          });
-        }
-        process.env.HUB_CONFIG_TEST_URL = 'mysql://hub:s3cret@db.internal/hub';
-        const wrong = issuesOf('storage:\n  postgres:\n    urlEnv: HUB_CONFIG_TEST_URL\n');
-        expect(wrong).toEqual([
-          expect.objectContaining({ path: 'storage.postgres.urlEnv', line: 3 }),
-        ]);
-        expect(wrong[0]!.message).toMatch(/not a PostgreSQL URL/);
-        expect(wrong[0]!.message).not.toContain('s3cret');
-      } finally {
-        delete process.env.HUB_CONFIG_TEST_URL;
+  // The literal text `${NAME}` of the config file (written so, not as a template placeholder).
+  const ENV_REFERENCE = ['$', '{HUB_CONFIG_TEST_URL}'].join('');
+
+  it('reads a PostgreSQL URL from the environment (urlEnv, or the variable named in url), never echoing it', () => {
+    process.env.HUB_CONFIG_TEST_URL = 'postgres://hub:s3cret@db.internal/hub';
+    try {
+      for (const line of ['    urlEnv: HUB_CONFIG_TEST_URL', `    url: ${ENV_REFERENCE}`]) {
+        const config = parseHubConfig(`storage:\n  postgres:\n${line}\n`, 'hub.yaml', '/srv');
+        expect(config.storage).toEqual({
+          postgres: { url: 'postgres://hub:s3cret@db.internal/hub' },
+        });
       }
-      expect(issuesOf('storage:\n  postgres:\n    urlEnv: HUB_CONFIG_TEST_URL\n')).toEqual([
-        {
-          path: 'storage.postgres.urlEnv',
-          line: 3,
-          message: 'the environment variable `HUB_CONFIG_TEST_URL` is not set',
-        },
+      process.env.HUB_CONFIG_TEST_URL = 'mysql://hub:s3cret@db.internal/hub';
+      const wrong = issuesOf('storage:\n  postgres:\n    urlEnv: HUB_CONFIG_TEST_URL\n');
+      expect(wrong).toEqual([
+        expect.objectContaining({ path: 'storage.postgres.urlEnv', line: 3 }),
       ]);
-    },
-  );
+      expect(wrong[0]!.message).toMatch(/not a PostgreSQL URL/);
+      expect(wrong[0]!.message).not.toContain('s3cret');
+    } finally {
+      delete process.env.HUB_CONFIG_TEST_URL;
+    }
+    expect(issuesOf('storage:\n  postgres:\n    urlEnv: HUB_CONFIG_TEST_URL\n')).toEqual([
+      {
+        path: 'storage.postgres.urlEnv',
+        line: 3,
+        message: 'the environment variable `HUB_CONFIG_TEST_URL` is not set',
+      },
+    ]);
+  });
 
   it('wants exactly one storage, and one way to give the PostgreSQL URL', () => {
     expect(
