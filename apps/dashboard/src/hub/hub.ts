@@ -1,13 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type FeedIssue, Poller, type PollerEvent } from '@intelshare/feeds';
-import {
-  AsyncAuditLog,
-  type AuditEntry,
-  type AuditVerification,
-  type Decision,
-  project,
-} from '@intelshare/policy';
+import { AsyncAuditLog, type AuditEntry, type AuditVerification } from '@intelshare/policy';
 import { extractIocs, iocsToObservables } from '@intelshare/stix/extract';
 import { IndicatorIndex } from '@intelshare/stix/patterns';
 import { createTaxiiHandler, hashApiKey } from '@intelshare/taxii-server';
@@ -16,6 +10,7 @@ import { Accounts } from './auth';
 import type { HubConfig } from './config';
 import { type DemoServer, startDemoServer } from './demo/demo-server';
 import { ApiKeys, loadPartners, type Partner } from './partners';
+import { type SharePreview, type SharePreviewRequest, SharePreviews } from './share-preview';
 import { pollSourceFor } from './sources';
 import type { HubStore, IndicatorPatternRow } from './store/hub-store';
 import { openHubStore } from './store/open-hub-store';
@@ -65,12 +60,7 @@ export interface CheckHit {
   evidence: string[];
 }
 
-/** What a partner would receive now, and why. */
-export interface SharePreview {
-  objects: Record<string, unknown>[];
-  decisions: Decision[];
-  considered: number;
-}
+export type { SharePreview, SharePreviewRequest } from './share-preview';
 
 export interface HubOptions {
   config: HubConfig;
@@ -114,6 +104,7 @@ export class Hub {
   readonly #sourceIds: Set<string>;
   readonly #running = new Set<string>();
   #index: IndicatorIndex | undefined;
+  #previews: SharePreviews | undefined;
   #stopping = false;
 
   private constructor(
@@ -458,18 +449,11 @@ export class Hub {
    * What the partner would receive if it pulled now, with every decision. Not audited:
    * previews are not shares.
    */
-  async preview(partnerId: string): Promise<SharePreview> {
+  async preview(partnerId: string, page: SharePreviewRequest = {}): Promise<SharePreview> {
     const partner = this.partners.get(partnerId);
     if (!partner) throw new Error(`unknown partner \`${partnerId}\``);
-    const objects = await this.latestObjects();
-    const projection = project(objects, partner.agreement, partner.recipient, {
-      pseudonymKeys: this.#secrets.pseudonymKeys,
-    });
-    return {
-      objects: projection.bundle.objects as Record<string, unknown>[],
-      decisions: projection.decisions,
-      considered: objects.length,
-    };
+    this.#previews ??= new SharePreviews(this.store.taxiiStorage, ALL, this.#secrets.pseudonymKeys);
+    return this.#previews.preview(partner, page);
   }
 
   async #indicatorIndex(): Promise<IndicatorIndex> {
