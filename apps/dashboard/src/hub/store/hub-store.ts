@@ -178,5 +178,8 @@ export interface HubStore {
   /** A named secret, created with `create()` on first use (the first writer wins). */
   secret(name: string, create: () => string): Promise<string>;
 
+  /** After a bulk load: refreshes the planner's statistics (and folds SQLite's WAL in). */
+  optimize(): Promise<void>;
+
   close(): Promise<void>;
 }

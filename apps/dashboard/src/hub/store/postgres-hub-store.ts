@@ -642,6 +642,11 @@ export class PostgresHubStore implements HubStore {
     return row!.value;
   }
 
+  async optimize(): Promise<void> {
+    await this.#pool.query('VACUUM ANALYZE hub_objects');
+    await this.#pool.query('VACUUM ANALYZE hub_indicators');
+  }
+
   async close(): Promise<void> {
     await this.taxiiStorage.close();
     await this.auditStore.close();

@@ -553,6 +553,11 @@ export class SqliteHubStore implements HubStore {
     return this.#sql('SELECT value FROM hub_secrets WHERE name = ?').pluck().get(name) as string;
   }
 
+  async optimize(): Promise<void> {
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    this.#db.exec('ANALYZE');
+  }
+
   async close(): Promise<void> {
     await this.taxiiStorage.close();
     this.#audit.close();
