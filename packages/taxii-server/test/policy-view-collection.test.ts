@@ -278,3 +278,107 @@ describe('policy view over a SQLite collection, decided without holding it', () 
     expect(counting.scanned - scanned).toBe(0);
   });
 });
+
+describe('policy view, a write while a page is decided', () => {
+  it('decides the page again, so what it references is never newer than the facts', async () => {
+    const { MemoryStorage } = await import('../src/index');
+    const memory = new MemoryStorage();
+    const victim = {
+      type: 'identity',
+      spec_version: '2.1',
+      id: id('identity', 500),
+      created: T,
+      modified: T,
+      name: 'Clinic that becomes a victim',
+      identity_class: 'organization',
+      sectors: ['healthcare'],
+    };
+    const note = {
+      type: 'note',
+      spec_version: '2.1',
+      id: id('note', 500),
+      created: T,
+      modified: T,
+      created_by_ref: PROVIDER,
+      content: 'Seen at the clinic',
+      object_refs: [victim.id],
+    };
+    const targets = {
+      type: 'relationship',
+      spec_version: '2.1',
+      id: id('relationship', 500),
+      created: T,
+      modified: T,
+      created_by_ref: PROVIDER,
+      relationship_type: 'targets',
+      source_ref: note.id,
+      target_ref: victim.id,
+    };
+    const stored = (object: Record<string, unknown>) => ({
+      id: String(object.id),
+      type: String(object.type),
+      specVersion: '2.1',
+      version: T,
+      versionKey: T,
+      body: JSON.stringify(object),
+    });
+    await memory.addObjects('internal', [stored(note), stored(victim)]);
+    // The first time the view reads objects by id, another writer names the clinic a victim.
+    let written = false;
+    const racing = new Proxy(memory, {
+      get: (target, key, receiver) => {
+        if (key === 'queryObjects') {
+          return async (collection: string, query: ObjectQuery) => {
+            const page = await target.queryObjects(collection, query);
+            if (query.ids && !written) {
+              written = true;
+              await target.addObjects('internal', [stored(targets)]);
+            }
+            return page;
+          };
+        }
+        const value = Reflect.get(target, key, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as TaxiiStorage;
+    const handler = createTaxiiHandler({
+      title: 'CERT',
+      cursorSecret: 'policy-view-race-secret-0123456789abcdef',
+      storage: racing,
+      auth: { anonymous: 'partner' },
+      apiRoots: [
+        {
+          path: 'internal',
+          title: 'Internal',
+          collections: [{ id: 'internal', title: 'Internal', canRead: ['cert'] }],
+        },
+        {
+          path: 'partner',
+          title: 'Partner',
+          collections: [
+            {
+              id: 'shared',
+              title: 'Shared',
+              canRead: ['partner'],
+              view: policyView({ source: 'internal', agreement, recipient, now: () => NOW }),
+            },
+          ],
+        },
+      ],
+    });
+    const response = await handler(
+      new Request('http://taxii.test/partner/collections/shared/objects/?limit=1', {
+        headers: { accept: 'application/taxii+json;version=2.1' },
+      }),
+    );
+    expect(response.status).toBe(200);
+    expect(written).toBe(true);
+    const text = await response.text();
+    // The note is shared pointing at the clinic's class, never at the clinic.
+    expect(text).toContain(note.id);
+    expect(text).not.toContain(victim.id);
+    const now = project([note, victim, targets], agreement, recipient, { now: NOW });
+    const copy = now.bundle.objects.find((o) => o.id === note.id);
+    expect(JSON.parse(text).objects).toContainEqual(copy);
+  });
+});

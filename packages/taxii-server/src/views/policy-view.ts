@@ -242,36 +242,49 @@ export function policyView(options: PolicyViewOptions): CollectionView {
         ...(options.auditLog ? { audit: options.auditLog } : {}),
       }).bundle.objects as Record<string, unknown>[];
     }
-    // The marker is read before the collection: a write in between leaves data newer than
-    // the marker, so the next read sees another marker and prepares again (never the reverse).
-    const marker = maxAgeMs > 0 && context.sourceMarker ? await context.sourceMarker() : undefined;
-    // A fixed clock keys the entry by its time; the default clock reuses the entry's stamp.
-    const key =
-      marker === undefined
-        ? undefined
-        : `${viewKey}\u0000${marker}\u0000${options.now ? new Date(now).getTime() : 'default'}`;
-    let entry = key === undefined ? undefined : cachedProjection(key);
-    if (entry && Date.now() - entry.madeAt >= maxAgeMs) {
-      dropProjection(entry);
-      entry = undefined;
-    }
-    if (entry) now = entry.now;
-    else {
-      entry = { key: key ?? '', prepared: prepare(source, now, false), now, madeAt: Date.now() };
-      if (key !== undefined) cacheProjection(entry);
-    }
-    let result: PartProjection;
-    try {
-      result = await (await entry.prepared).project(objects);
-    } catch (error) {
-      // A failed preparation is not kept.
-      dropProjection(entry);
-      // Limits fail closed as they are. One object the projection cannot handle: decide
-      // without it. A page object that is itself such an object fails this page (the server
-      // then withholds it alone). Not cached: such a collection is decided afresh.
-      if (error instanceof RangeError) throw error;
-      if (objects.some((object) => alone(object, now))) throw error;
-      result = await (await prepare(source, now, true)).project(objects);
+    // The marker is read after the page and before the collection: a write in between leaves
+    // data newer than the marker, so the next read sees another marker and prepares again
+    // (never the reverse). A page reads the objects it references while it is projected, so
+    // the marker is read again afterwards: a write meanwhile could make them newer than the
+    // facts, and the page is decided again (three tries, then the read fails, fail closed).
+    const readMarker = context.sourceMarker;
+    let result: PartProjection | undefined;
+    for (let attempt = 0; result === undefined; attempt++) {
+      const marker = readMarker ? await readMarker() : undefined;
+      // A fixed clock keys the entry by its time; the default clock reuses the entry's stamp.
+      const key =
+        marker === undefined || maxAgeMs <= 0
+          ? undefined
+          : `${viewKey}\u0000${marker}\u0000${options.now ? new Date(now).getTime() : 'default'}`;
+      let entry = key === undefined ? undefined : cachedProjection(key);
+      if (entry && Date.now() - entry.madeAt >= maxAgeMs) {
+        dropProjection(entry);
+        entry = undefined;
+      }
+      if (entry) now = entry.now;
+      else {
+        entry = { key: key ?? '', prepared: prepare(source, now, false), now, madeAt: Date.now() };
+        if (key !== undefined) cacheProjection(entry);
+      }
+      let part: PartProjection;
+      try {
+        part = await (await entry.prepared).project(objects);
+      } catch (error) {
+        // A failed preparation is not kept.
+        dropProjection(entry);
+        // Limits fail closed as they are. One object the projection cannot handle: decide
+        // without it. A page object that is itself such an object fails this page (the
+        // server then withholds it alone). Not cached: such a collection is decided afresh.
+        if (error instanceof RangeError) throw error;
+        if (objects.some((object) => alone(object, now))) throw error;
+        part = await (await prepare(source, now, true)).project(objects);
+      }
+      if (marker === undefined || (await readMarker!()) === marker) result = part;
+      else if (attempt >= 2) {
+        throw new Error(
+          `The source collection \`${options.source}\` changed while each of three attempts decided the page; the read is refused (fail closed).`,
+        );
+      }
     }
     if (options.auditLog) appendReadAudit(options.auditLog, actor, now, objects, result);
     return result.objects as Record<string, unknown>[];
