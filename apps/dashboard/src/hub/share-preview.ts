@@ -85,30 +85,35 @@ export class SharePreviews {
   async preview(partner: PreviewPartner, request: SharePreviewRequest = {}): Promise<SharePreview> {
     const limit = Math.min(MAX_LIMIT, Math.max(1, Math.trunc(request.limit ?? 100) || 100));
     const after = Math.max(0, Math.trunc(request.after ?? 0) || 0);
-    // The marker is read before the page, as the TAXII view does: a write in between makes
-    // the next preview prepare again.
-    const marker = this.#storage.changeMarker
-      ? await this.#storage.changeMarker(this.#source)
-      : undefined;
-    const projection = await this.#prepared(partner, marker);
-    const page = await this.#storage.queryObjects(this.#source, {
-      after,
-      versions: { all: false, first: false, last: true, keys: [] },
-      limit,
-    });
-    const decoder = new TextDecoder();
-    const objects = page.objects.map(
-      (object) => JSON.parse(decoder.decode(object.body)) as Record<string, unknown>,
-    );
-    const part = await projection.project(objects);
-    const last = page.objects.at(-1);
-    return {
-      objects: part.objects as Record<string, unknown>[],
-      decisions: part.decisions,
-      considered: objects.length,
-      ...(page.more && last ? { next: last.added } : {}),
-      more: page.more,
-    };
+    const readMarker = this.#storage.changeMarker?.bind(this.#storage);
+    // As the TAXII view does: the marker is read around the page and its projection (which
+    // reads what the page references); a write in between decides the page again.
+    for (let attempt = 0; ; attempt++) {
+      const marker = readMarker ? await readMarker(this.#source) : undefined;
+      const projection = await this.#prepared(partner, marker);
+      const page = await this.#storage.queryObjects(this.#source, {
+        after,
+        versions: { all: false, first: false, last: true, keys: [] },
+        limit,
+      });
+      const decoder = new TextDecoder();
+      const objects = page.objects.map(
+        (object) => JSON.parse(decoder.decode(object.body)) as Record<string, unknown>,
+      );
+      const part = await projection.project(objects);
+      if (marker !== undefined && (await readMarker!(this.#source)) !== marker) {
+        if (attempt < 2) continue;
+        throw new Error('The hub collection kept changing while the preview was made; try again.');
+      }
+      const last = page.objects.at(-1);
+      return {
+        objects: part.objects as Record<string, unknown>[],
+        decisions: part.decisions,
+        considered: objects.length,
+        ...(page.more && last ? { next: last.added } : {}),
+        more: page.more,
+      };
+    }
   }
 
   #prepared(partner: PreviewPartner, marker: string | undefined): Promise<CollectionProjection> {
