@@ -118,7 +118,10 @@ const GET_BATCH = 500;
  *
  * A part is projected together with everything its objects reference, directly or through
  * other objects, and every victim identity, read through `reader.get`: its cost grows with
- * that set, not with the collection.
+ * that set, not with the collection. The reader must show one state of the collection: a
+ * caller whose collection can change checks, after projecting a part, that it did not (the
+ * TAXII `policyView` compares the storage's change marker before and after, and decides
+ * the page again otherwise).
  *
  * @param reader - How to read the collection.
  * @param agreement - A validated or compiled agreement.
