@@ -20,6 +20,7 @@ describe('collection projection, part by part', () => {
           chunks: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 3 }),
           parts: fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 3 }),
           extra: fc.oneof(fc.constant(0), fc.nat()),
+          olderVersion: fc.boolean(),
         }),
         async (spec, seed, plan) => {
           const result = await checkCollectionWorld(spec, seed, plan);

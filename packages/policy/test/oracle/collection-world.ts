@@ -20,6 +20,8 @@ export interface CollectionWorldPlan {
   parts: number[];
   /** Seed of what is added to the world (see `augment`); 0 adds nothing. */
   extra: number;
+  /** Also project one part holding an older version of one of its objects. */
+  olderVersion: boolean;
 }
 
 export interface CollectionWorldResult {
@@ -92,6 +94,8 @@ export async function checkCollectionWorld(
   }
 
   const text = (o: unknown) => JSON.stringify(o);
+  if (plan.olderVersion)
+    differences.push(...(await olderVersionPart(objects, collection, plan, agreement, recipient)));
   if (text(partDecisions) !== text(whole.decisions))
     differences.push(
       `decisions differ:\nparts ${text(partDecisions)}\nwhole ${text(whole.decisions)}`,
@@ -126,6 +130,42 @@ export async function checkCollectionWorld(
     objects: [...new Map(partObjects.map((o) => [text(o), o])).values()],
   });
   return { skipped: false, differences, violations, parts };
+}
+
+/**
+ * A part holding an older version of one of its objects (a TAXII page of all versions):
+ * what `project()` of the collection followed by that version gives for the part.
+ */
+async function olderVersionPart(
+  objects: Record<string, unknown>[],
+  collection: Awaited<ReturnType<typeof prepareCollectionProjection>>,
+  plan: CollectionWorldPlan,
+  agreement: ReturnType<typeof parseAgreement>,
+  recipient: ReturnType<typeof recipientOf>,
+): Promise<string[]> {
+  const versioned = objects.filter(
+    (o) => o.type !== 'marking-definition' && typeof o.modified === 'string',
+  );
+  if (versioned.length === 0) return [];
+  const latest = versioned[plan.shuffle % versioned.length]!;
+  const older = { ...latest, modified: '2026-01-15T00:00:00.000Z' };
+  const at = objects.indexOf(latest);
+  const part = [...objects.slice(Math.max(0, at - 2), at + 1), older];
+  const result = await collection.project(part);
+  const whole = project([...objects, older], agreement, recipient, {
+    now: NOW,
+    pseudonymKeys: KEYS,
+  });
+  const out: string[] = [];
+  const wholeTexts = new Set(whole.bundle.objects.map((o) => JSON.stringify(o)));
+  for (const object of result.objects)
+    if (!wholeTexts.has(JSON.stringify(object)))
+      out.push(`older-version part: not in the whole projection: ${JSON.stringify(object)}`);
+  if (JSON.stringify(result.decisions.at(-1)) !== JSON.stringify(whole.decisions.at(-1)))
+    out.push(
+      `older-version part: its decision ${JSON.stringify(result.decisions.at(-1))} differs from ${JSON.stringify(whole.decisions.at(-1))}`,
+    );
+  return out;
 }
 
 function markingRefs(object: Record<string, unknown>): string[] {
