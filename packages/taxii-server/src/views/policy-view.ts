@@ -88,6 +88,8 @@ const PROJECTION_CACHE_ENTRIES = 4;
  */
 export const projectionStats = { computed: 0 };
 let nextViewId = 0;
+/** Per request (its view context): the change marker read after its last page was decided. */
+const markerAfterPage = new WeakMap<ViewContext, string>();
 
 function cachedProjection(key: string): CachedProjection | undefined {
   const index = projectionCache.findIndex((entry) => entry.key === key);
@@ -250,7 +252,10 @@ export function policyView(options: PolicyViewOptions): CollectionView {
     const readMarker = context.sourceMarker;
     let result: PartProjection | undefined;
     for (let attempt = 0; result === undefined; attempt++) {
-      const marker = readMarker ? await readMarker() : undefined;
+      // The marker read after the request's previous page serves as this page's first read
+      // (the check after this page catches any write since).
+      const remembered = attempt === 0 ? markerAfterPage.get(context) : undefined;
+      const marker = readMarker ? (remembered ?? (await readMarker())) : undefined;
       // A fixed clock keys the entry by its time; the default clock reuses the entry's stamp.
       const key =
         marker === undefined || maxAgeMs <= 0
@@ -279,8 +284,11 @@ export function policyView(options: PolicyViewOptions): CollectionView {
         if (objects.some((object) => alone(object, now))) throw error;
         part = await (await prepare(source, now, true)).project(objects);
       }
-      if (marker === undefined || (await readMarker!()) === marker) result = part;
-      else if (attempt >= 2) {
+      const after = marker === undefined ? undefined : await readMarker!();
+      if (after === marker) {
+        result = part;
+        if (after !== undefined) markerAfterPage.set(context, after);
+      } else if (attempt >= 2) {
         throw new Error(
           `The source collection \`${options.source}\` changed while each of three attempts decided the page; the read is refused (fail closed).`,
         );
