@@ -45,6 +45,7 @@ describe('the hub on PostgreSQL', () => {
   it('keeps everything in the database: no SQLite file, the URL never printed', async () => {
     expect(readdirSync(hub.dataDir).filter((name) => name.includes('sqlite'))).toEqual([]);
     expect(hub.output()).not.toContain(url);
+    expect(hub.output()).toMatch(/store: PostgreSQL at 127\.0\.0\.1:\d+\/hub_http_/);
     expect(hub.output()).not.toContain(EXTERNAL_NETWORK_MARKER);
     const pool = new pg.Pool({ connectionString: url });
     try {

@@ -115,6 +115,18 @@ const server = createServer((req, res) => {
 server.keepAliveTimeout = 5_000;
 server.requestTimeout = 60_000;
 
+/** Where the data lives, for the start-up lines: a file path, or a database without credentials. */
+function storeLabel(): string {
+  if (config.storage.sqlite) return config.storage.sqlite;
+  try {
+    const url = new URL(config.storage.postgres?.url ?? '');
+    // Host, port and database only: user and password never reach the terminal or a log.
+    return `PostgreSQL at ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
+  } catch {
+    return 'PostgreSQL';
+  }
+}
+
 let origin = '';
 server.once('error', (error) =>
   fail(`cannot listen on ${config.listen.host}:${config.listen.port}: ${error.message}`),
@@ -122,7 +134,7 @@ server.once('error', (error) =>
 server.listen(config.listen.port, config.listen.host, () => {
   const { address, port, family } = server.address() as AddressInfo;
   origin = `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
-  console.log(`  store: ${config.storage.sqlite}`);
+  console.log(`  store: ${storeLabel()}`);
   if (hub.demo) console.log(`  demo sources: ${hub.demo.url}`);
   console.log(`intelshare sharing hub listening on ${origin}/ (Ctrl+C to stop)\n  ${adminLine}`);
 });

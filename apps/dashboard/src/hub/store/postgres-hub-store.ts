@@ -468,16 +468,20 @@ export class PostgresHubStore implements HubStore {
       else if (cursor.key === null) where.push(`${sort.column} IS NULL AND seq ${cmp} ${seq}`);
       else {
         const key = `${param(cursor.key)}${sort.column === 'confidence' ? '::integer' : ''}`;
+        // Only confidence can be NULL (last when descending); the other sort columns never
+        // are, and without the OR the row comparison bounds the index scan.
         where.push(
-          `((${sort.column}, seq) ${cmp} (${key}, ${seq})${sort.direction === 'DESC' ? ` OR ${sort.column} IS NULL` : ''})`,
+          `((${sort.column}, seq) ${cmp} (${key}, ${seq})${sort.column === 'confidence' ? ` OR ${sort.column} IS NULL` : ''})`,
         );
       }
     }
-    // SQLite's order: NULL below every value, so last when descending.
+    // SQLite's order: NULL below every value, so a missing confidence comes last when
+    // descending; its index (NULLS FIRST, read backwards) gives exactly that. value and
+    // modified are never NULL, so they keep the default, which their indexes serve.
     const order =
       sort.column === 'seq'
         ? 'seq DESC'
-        : `${sort.column} ${sort.direction}${sort.direction === 'DESC' ? ' NULLS LAST' : ' NULLS FIRST'}, seq ${sort.direction}`;
+        : `${sort.column} ${sort.direction}${sort.column === 'confidence' ? ' NULLS LAST' : ''}, seq ${sort.direction}`;
     const sql = `SELECT ${INDICATOR_COLUMNS} FROM hub_indicators ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${query.limit + 1}`;
     return pageOf(await this.#rows<IndicatorRow>(sql, values), query);
   }
