@@ -107,8 +107,8 @@ export interface ViewSourceItem {
 export interface ViewSourceCollection {
   /**
    * The latest version of every object, in `added` order, a chunk at a time; with `types`,
-   * only objects of those types are parsed and yielded (the others are still counted).
-   * More than `max` objects in the collection fails the scan (fail closed).
+   * only objects of those types are read. More than `max` objects read fails the scan
+   * (fail closed).
    */
   scan(types: readonly string[] | undefined, max: number): AsyncIterable<ViewSourceItem[]>;
   /** The latest versions of the objects with these ids; ids the collection lacks are left out. */

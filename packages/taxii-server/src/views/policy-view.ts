@@ -45,11 +45,13 @@ export interface PolicyViewOptions {
    */
   now?: () => number | Date;
   /**
-   * Most objects the source collection may hold (default 10,000,000). Each read is decided
-   * against the whole collection (see {@link policyView}), read through the storage without
-   * holding it; a larger collection fails the read rather than deciding against part of it.
-   * Also the most objects one page is projected with (the page, what it references
-   * transitively, and every victim identity; at most 100,000 whatever this says).
+   * Most objects of the source collection a read is decided against (default 10,000,000):
+   * each read is decided against the whole collection (see {@link policyView}), read through
+   * the storage without holding it, and a collection holding more identities, locations,
+   * marking definitions, relationships and sightings than this (the objects its facts are
+   * read from) fails the read rather than being decided against part of it. Also the most
+   * objects one page is projected with (the page, what it references transitively, and
+   * every victim identity; at most 100,000 whatever this says).
    */
   maxSourceObjects?: number;
   /**

@@ -8,8 +8,8 @@ const GET_CHUNK = 500;
 
 /**
  * A storage collection read as a view's source: the latest version of each object, its
- * `added` as its order. `scan` pages through the collection in `added` order and parses
- * only the types asked for; `get` reads objects by id. Nothing is held between calls. It is
+ * `added` as its order. `scan` pages through the collection in `added` order, reading only
+ * the types asked for; `get` reads objects by id. Nothing is held between calls. It is
  * what policy views decide against, and what a preview of a view (see the sharing hub)
  * reads to give the same answers.
  *
@@ -35,7 +35,6 @@ export function storageSourceCollection(
   });
   return {
     async *scan(types, max) {
-      const wanted = types === undefined ? undefined : new Set(types);
       let after = 0;
       let seen = 0;
       for (;;) {
@@ -43,17 +42,15 @@ export function storageSourceCollection(
           after,
           versions: { all: false, first: false, last: true, keys: [] },
           limit: SCAN_CHUNK,
+          ...(types === undefined ? {} : { types }),
         });
         seen += page.objects.length;
         if (seen > max) {
           throw new RangeError(
-            `The view's source collection \`${source}\` holds more than ${max} objects; a projection decided against it is refused (fail closed).`,
+            `The view's source collection \`${source}\` holds more than ${max} objects${types === undefined ? '' : ' of the types a projection reads for its facts'}; a projection decided against it is refused (fail closed).`,
           );
         }
-        const chunk: ViewSourceItem[] = [];
-        for (const object of page.objects)
-          if (wanted === undefined || wanted.has(object.type)) chunk.push(parse(object));
-        if (chunk.length > 0) yield chunk;
+        if (page.objects.length > 0) yield page.objects.map(parse);
         if (!page.more || page.objects.length === 0) return;
         after = page.objects.at(-1)!.added;
       }
