@@ -17,7 +17,7 @@ export interface ViewPageDeps {
 /**
  * One page of a policy view: source pages are read and projected (each decided against the
  * whole source collection, read through `storageSourceCollection`), and reading goes on (bounded) while
- * the projection withholds everything, so partners rarely get empty pages.
+ * the page is less than half full, so partners rarely get empty pages.
  */
 export async function readViewPage(
   view: CollectionView,
@@ -36,7 +36,10 @@ export async function readViewPage(
       ? { sourceMarker: () => deps.storage.changeMarker!(view.source) }
       : {}),
   };
-  for (let round = 0; round < 8 && more && items.length < query.limit; round++) {
+  // Read ahead while the page is less than half full: each round is a projection of its
+  // own, and TAXII 2.1 lets a server return fewer objects than `limit`.
+  const enough = Math.ceil(query.limit / 2);
+  for (let round = 0; round < 8 && more && items.length < enough; round++) {
     const page = await deps.storage.queryObjects(view.source, {
       ...query,
       after,
