@@ -154,6 +154,9 @@ const QUERIES: Record<string, unknown>[] = [
   { q: '100%_sure', revoked: 'include' },
   { q: '0%_', revoked: 'include' },
   { q: '" OR host NEAR(', revoked: 'include' },
+  // The end of one column and the start of the next: never one match.
+  { q: 'ExampleIndicator', revoked: 'include' },
+  { q: 'Example\u0001Indicator', revoked: 'include' },
   { q: 'ho', revoked: 'include', sort: 'confidence' },
   { q: '19', sort: 'value', revoked: 'include' },
 ];
@@ -187,6 +190,7 @@ describe('hub store: SQLite and PostgreSQL give the same results', () => {
       const literal = await allPages(store, { q: '100%_sure', revoked: 'include' }, 50);
       expect(literal).toHaveLength(N / 25);
       expect(await allPages(store, { q: '" OR host NEAR(', revoked: 'include' }, 50)).toEqual([]);
+      expect(await allPages(store, { q: 'ExampleIndicator', revoked: 'include' }, 50)).toEqual([]);
       const confidence = await allPages(store, { sort: 'confidence', revoked: 'include' }, 9);
       const firstNull = confidence.findIndex((r) => r.confidence === null);
       expect(confidence.slice(firstNull).every((r) => r.confidence === null)).toBe(true);
@@ -364,8 +368,10 @@ describe('hub store: SQLite and PostgreSQL give the same results', () => {
       await again.close();
     }
     const pool = new pg.Pool({ connectionString: postgresUrl });
-    const { rows } = await pool.query('SELECT version FROM hub_schema_migrations');
+    const { rows } = await pool.query(
+      'SELECT version FROM hub_schema_migrations ORDER BY version',
+    );
     await pool.end();
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
   });
 });
