@@ -368,9 +368,7 @@ describe('hub store: SQLite and PostgreSQL give the same results', () => {
       await again.close();
     }
     const pool = new pg.Pool({ connectionString: postgresUrl });
-    const { rows } = await pool.query(
-      'SELECT version FROM hub_schema_migrations ORDER BY version',
-    );
+    const { rows } = await pool.query('SELECT version FROM hub_schema_migrations ORDER BY version');
     await pool.end();
     expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
   });
