@@ -162,4 +162,21 @@ describe('the hub on PostgreSQL', () => {
     expect(/<p class="lead">(\d+) objects/.exec(await admin.text('/'))?.[1]).toBe(total);
     expect(await admin.text('/partners')).toMatch(/<td class="num">1<\/td>/);
   });
+
+  it('refuses to start on a database it cannot reach, naming the setting and not the password', async () => {
+    const failed = await startDashboard({
+      editConfig: onPostgres,
+      env: { HUB_TEST_DATABASE_URL: 'postgres://hub:Sup3r-Secret@127.0.0.1:1/hub' },
+    }).then(
+      async (unexpected) => {
+        await unexpected.stop();
+        return 'started';
+      },
+      (error: Error) => error.message,
+    );
+    expect(failed).toMatch(/exited early with code 1/);
+    expect(failed).toMatch(/storage\.postgres: cannot open the store/);
+    expect(failed).not.toContain('Sup3r-Secret');
+    expect(failed).not.toMatch(/\n\s+at /); // one line, no stack trace
+  });
 });

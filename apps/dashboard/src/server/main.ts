@@ -49,14 +49,20 @@ const { handler: astroHandler } = (await import(pathToFileURL(astroEntry).href))
   ) => Promise<void>;
 };
 
-const hub = await Hub.start({
-  config,
-  configDir: dirname(configFile),
-  demoDataDir: join(appDir, 'data/demo'),
-  ...(process.env.INTELSHARE_EXTRA_DEMO_STIX
-    ? { extraDemoStixFiles: process.env.INTELSHARE_EXTRA_DEMO_STIX.split(',') }
-    : {}),
-});
+let hub: Hub;
+try {
+  hub = await Hub.start({
+    config,
+    configDir: dirname(configFile),
+    demoDataDir: join(appDir, 'data/demo'),
+    ...(process.env.INTELSHARE_EXTRA_DEMO_STIX
+      ? { extraDemoStixFiles: process.env.INTELSHARE_EXTRA_DEMO_STIX.split(',') }
+      : {}),
+  });
+} catch (error) {
+  // A store that cannot be opened, an agreement that does not parse: one line, no stack.
+  fail(error instanceof Error ? error.message : String(error));
+}
 
 // The admin account: the password comes from the environment or is generated on first start.
 let adminLine: string;
