@@ -59,10 +59,14 @@ function pushTo(
   key: string,
   record: MemoryRecord,
 ): MemoryRecord[] {
-  let list = map.get(key);
-  if (list) list.push(record);
-  else map.set(key, (list = [record]));
-  return list;
+  const list = map.get(key);
+  if (list) {
+    list.push(record);
+    return list;
+  }
+  const created = [record];
+  map.set(key, created);
+  return created;
 }
 
 function removeFrom(list: MemoryRecord[], record: MemoryRecord): void {
