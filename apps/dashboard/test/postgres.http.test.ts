@@ -138,15 +138,19 @@ describe('the hub on PostgreSQL', () => {
     const pool = new pg.Pool({ connectionString: url });
     try {
       const { rows } = await pool.query('SELECT entry FROM intelshare_audit WHERE seq = 0');
-      const entry = JSON.parse(rows[0].entry);
+      const original = rows[0].entry as string;
+      const entry = JSON.parse(original);
       entry.counts.share += 1;
       await pool.query('UPDATE intelshare_audit SET entry = $1 WHERE seq = 0', [
         JSON.stringify(entry),
       ]);
+      expect(await (await admin.post('/audit', {})).text()).toMatch(/Chain broken at entry 0: /);
+      // Put back, so the chain the next tests extend is intact again.
+      await pool.query('UPDATE intelshare_audit SET entry = $1 WHERE seq = 0', [original]);
+      expect(await (await admin.post('/audit', {})).text()).toMatch(/Chain intact/);
     } finally {
       await pool.end();
     }
-    expect(await (await admin.post('/audit', {})).text()).toMatch(/Chain broken at entry 0: /);
   });
 
   it('restarts on the same database with its users, keys and objects', async () => {
@@ -161,6 +165,54 @@ describe('the hub on PostgreSQL', () => {
     admin = await AdminSession.signIn(hub.origin);
     expect(/<p class="lead">(\d+) objects/.exec(await admin.text('/'))?.[1]).toBe(total);
     expect(await admin.text('/partners')).toMatch(/<td class="num">1<\/td>/);
+  });
+
+  it('runs as two instances on one database: keys and revocations hold on both, pulls on both form one chain', async () => {
+    const second = await startDashboard({
+      editConfig: onPostgres,
+      env: { HUB_TEST_DATABASE_URL: url },
+    });
+    try {
+      const adminB = await AdminSession.signIn(second.origin);
+      // A key created on the second instance opens the partner root on the first at once.
+      const created = await adminB.post('/partners/water-utility', { action: 'create-key' });
+      const key = /<code id="new-key">([^<]+)<\/code>/.exec(await created.text())?.[1];
+      expect(key).toMatch(/^ish_/);
+      const pull = (origin: string) =>
+        fetch(`${origin}/partner-water-utility/collections/shared/objects/?limit=5`, {
+          headers: {
+            accept: 'application/taxii+json;version=2.1',
+            authorization: `Bearer ${key}`,
+          },
+        });
+      // Concurrent reads on both instances, each audited into the one chain.
+      const responses = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => pull(i % 2 === 0 ? hub.origin : second.origin)),
+      );
+      expect(responses.map((r) => r.status)).toEqual(Array(8).fill(200));
+      expect(await (await adminB.post('/audit', {})).text()).toMatch(
+        /Chain intact: \d+ entries checked/,
+      );
+      const pool = new pg.Pool({ connectionString: url });
+      try {
+        const { rows } = await pool.query(
+          "SELECT count(*) AS n FROM intelshare_audit WHERE entry LIKE '%partner:water-utility%'",
+        );
+        expect(Number(rows[0].n)).toBeGreaterThanOrEqual(8);
+      } finally {
+        await pool.end();
+      }
+      // Revoked on the first instance: refused by the second on its next request.
+      const page = await admin.text('/partners/water-utility');
+      const keyId = /name="key" value="([^"]+)"/.exec(page)?.[1];
+      expect(
+        (await admin.post('/partners/water-utility', { action: 'revoke-key', key: keyId! })).status,
+      ).toBe(200);
+      expect((await pull(second.origin)).status).toBe(401);
+      expect((await pull(hub.origin)).status).toBe(401);
+    } finally {
+      await second.stop();
+    }
   });
 
   it('refuses to start on a database it cannot reach, naming the setting and not the password', async () => {

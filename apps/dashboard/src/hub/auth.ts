@@ -51,6 +51,12 @@ export class Accounts {
     return (await this.#store.passwordHash(username)) !== undefined;
   }
 
+  /** Whether `password` is the user's current password (false for an unknown user). */
+  async passwordIs(username: string, password: string): Promise<boolean> {
+    const stored = await this.#store.passwordHash(username);
+    return stored !== undefined && (await verifyPasswordScrypt(password.slice(0, 1024), stored));
+  }
+
   async setPassword(username: string, password: string): Promise<void> {
     // A new password ends every session of the user (the store does both at once).
     await this.#store.setPasswordHash(username, await hashPasswordScrypt(password));

@@ -256,13 +256,30 @@ export class Hub {
   }
 
   /** Answers a partner's TAXII request (the internal API root is never reachable from outside). */
-  handleTaxii(request: Request): Promise<Response> {
+  async handleTaxii(request: Request): Promise<Response> {
+    // Another instance sharing the store may have created or revoked a key: reload the keys
+    // when the store's marker moved, so a revocation holds on every instance at once.
+    // The marker is read before the keys, so the keys are at least as new as the marker;
+    // it is recorded only with the handler built from them (a request arriving meanwhile
+    // reloads too rather than use the old keys).
+    const marker = await this.store.apiKeysMarker();
+    if (marker !== this.#keysMarker) {
+      const handler = this.#buildHandler(await this.apiKeys.active());
+      this.#handler = handler;
+      this.#keysMarker = marker;
+      return handler(request);
+    }
     return this.#handler(request);
   }
 
+  /** The key marker the handler's keys were loaded under (see {@link Hub.handleTaxii}). */
+  #keysMarker: string | undefined;
+
   /** Rebuilds the handler so a created or revoked key takes effect at once. */
   async refreshKeys(): Promise<void> {
+    const marker = await this.store.apiKeysMarker();
     this.#handler = this.#buildHandler(await this.apiKeys.active());
+    this.#keysMarker = marker;
   }
 
   async #internal(path: string, init: RequestInit = {}): Promise<Response> {

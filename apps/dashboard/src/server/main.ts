@@ -68,7 +68,10 @@ try {
 let adminLine: string;
 const username = config.admin.username;
 if (process.env.INTELSHARE_ADMIN_PASSWORD) {
-  await hub.accounts.setPassword(username, process.env.INTELSHARE_ADMIN_PASSWORD);
+  // Set only when it changed: instances sharing a database all start with the variable,
+  // and setting a password ends the user's sessions on every instance.
+  if (!(await hub.accounts.passwordIs(username, process.env.INTELSHARE_ADMIN_PASSWORD)))
+    await hub.accounts.setPassword(username, process.env.INTELSHARE_ADMIN_PASSWORD);
   adminLine = `sign in as \`${username}\` with the password in INTELSHARE_ADMIN_PASSWORD`;
 } else if (!(await hub.accounts.hasUser(username))) {
   const password = randomBytes(12).toString('base64url');

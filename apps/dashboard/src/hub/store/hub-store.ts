@@ -174,6 +174,11 @@ export interface HubStore {
   /** A partner's keys, newest first. */
   apiKeys(partnerId: string): Promise<ApiKeyRow[]>;
   activeApiKeys(): Promise<{ partnerId: string; hash: string }[]>;
+  /**
+   * A marker that changes whenever a key is created or revoked (by any instance sharing the
+   * store), so each instance can reload its keys before answering a partner.
+   */
+  apiKeysMarker(): Promise<string>;
 
   /** A named secret, created with `create()` on first use (the first writer wins). */
   secret(name: string, create: () => string): Promise<string>;

@@ -658,6 +658,13 @@ export class PostgresHubStore implements HubStore {
     return rows.map((row) => ({ partnerId: row.partner_id, hash: row.hash }));
   }
 
+  async apiKeysMarker(): Promise<string> {
+    const [row] = await this.#rows<{ keys: number; revoked: number; latest: number }>(
+      'SELECT count(*) AS keys, count(revoked) AS revoked, coalesce(max(created), 0) AS latest FROM hub_api_keys',
+    );
+    return `${row!.keys}:${row!.revoked}:${row!.latest}`;
+  }
+
   async secret(name: string, create: () => string): Promise<string> {
     // The first instance to write wins; every other reads that value.
     await this.#pool.query(

@@ -548,6 +548,13 @@ export class SqliteHubStore implements HubStore {
     ).map((row) => ({ partnerId: row.partner_id, hash: row.hash }));
   }
 
+  async apiKeysMarker(): Promise<string> {
+    const row = this.#sql(
+      'SELECT count(*) AS keys, count(revoked) AS revoked, coalesce(max(created), 0) AS latest FROM hub_api_keys',
+    ).get() as { keys: number; revoked: number; latest: number };
+    return `${row.keys}:${row.revoked}:${row.latest}`;
+  }
+
   async secret(name: string, create: () => string): Promise<string> {
     this.#sql('INSERT OR IGNORE INTO hub_secrets (name, value) VALUES (?, ?)').run(name, create());
     return this.#sql('SELECT value FROM hub_secrets WHERE name = ?').pluck().get(name) as string;
