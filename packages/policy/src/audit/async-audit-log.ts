@@ -15,6 +15,28 @@ import {
  * that reads the chain's last entry and writes the next, so two writers (two requests,
  * two server instances) can never both chain to the same entry. Entries are read in pages,
  * so a long log is never held in memory at once.
+ *
+ * @example
+ * ```ts
+ * import { AsyncAuditLog, type AsyncAuditStore, type AuditEntry } from '@intelshare/policy';
+ *
+ * // A store over an array, one process only (a database store locks around appendNext).
+ * const rows: AuditEntry[] = [];
+ * const store: AsyncAuditStore = {
+ *   async appendNext(next) {
+ *     const entry = next(rows.at(-1));
+ *     rows.push(entry);
+ *     return entry;
+ *   },
+ *   async last() {
+ *     return rows.at(-1);
+ *   },
+ *   async page(fromSeq, limit) {
+ *     return rows.filter((entry) => entry.seq >= fromSeq).slice(0, limit);
+ *   },
+ * };
+ * const log = new AsyncAuditLog(store);
+ * ```
  */
 export interface AsyncAuditStore {
   /**
