@@ -16,14 +16,16 @@ import type {
 
 /**
  * `PRAGMA user_version` of the current schema. 0 is a database from before versions were
- * recorded (no `is_last`/`is_first` columns); {@link migrate} brings it up to date.
+ * recorded (no `is_last`/`is_first` columns), 2 one from before the change marker counted
+ * deletes (no `taxii_counters.deletes`); {@link migrate} brings either up to date.
  */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS taxii_counters (
   collection TEXT PRIMARY KEY,
-  last_added INTEGER NOT NULL
+  last_added INTEGER NOT NULL,
+  deletes INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 CREATE TABLE IF NOT EXISTS taxii_objects (
   collection TEXT NOT NULL,
@@ -49,25 +51,53 @@ CREATE TABLE IF NOT EXISTS taxii_statuses (
 `;
 
 /**
+ * Every removed row raises its collection's delete count, in the deleting statement's own
+ * transaction. A trigger rather than a statement in {@link SqliteStorage.deleteObject}: it
+ * lives in the file, so a delete by any writer (an older version of this code on the same
+ * file during an upgrade included) moves the change marker. Created after {@link migrate},
+ * which gives older files the column it writes.
+ */
+const DELETE_TRIGGER = `
+CREATE TRIGGER IF NOT EXISTS taxii_objects_count_deletes AFTER DELETE ON taxii_objects
+BEGIN
+  UPDATE taxii_counters SET deletes = deletes + 1 WHERE collection = OLD.collection;
+END;
+`;
+
+/** The column names of a table, as the file has them now. */
+function columnsOf(db: Database.Database, table: string): Set<string> {
+  return new Set((db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name));
+}
+
+/**
  * Brings a database written by an earlier version up to {@link SCHEMA_VERSION}, in one
  * transaction, so an existing file keeps working. Version 2 adds `is_last`/`is_first`
  * (is this row the newest/oldest version of its object), which `match[version]=last`, the
- * default of every list, reads instead of probing the id index once per row.
+ * default of every list, reads instead of probing the id index once per row. Version 3 adds
+ * `taxii_counters.deletes` (the change marker's delete count, 0 for deletes made before:
+ * `last_added` already tells those files' markers apart from any later one). The version is
+ * read again inside the write transaction, so two processes opening one old file migrate it
+ * once.
  */
 function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version >= SCHEMA_VERSION) return;
+  const current = () => db.pragma('user_version', { simple: true }) as number;
+  if (current() >= SCHEMA_VERSION) return;
   db.transaction(() => {
-    const columns = new Set(
-      (db.pragma('table_info(taxii_objects)') as { name: string }[]).map((c) => c.name),
-    );
-    if (!columns.has('is_last')) {
-      db.exec('ALTER TABLE taxii_objects ADD COLUMN is_last INTEGER NOT NULL DEFAULT 0');
-      db.exec('ALTER TABLE taxii_objects ADD COLUMN is_first INTEGER NOT NULL DEFAULT 0');
+    const version = current();
+    if (version >= SCHEMA_VERSION) return;
+    if (version < 2) {
+      if (!columnsOf(db, 'taxii_objects').has('is_last')) {
+        db.exec('ALTER TABLE taxii_objects ADD COLUMN is_last INTEGER NOT NULL DEFAULT 0');
+        db.exec('ALTER TABLE taxii_objects ADD COLUMN is_first INTEGER NOT NULL DEFAULT 0');
+      }
+      db.exec(`UPDATE taxii_objects AS o SET
+        is_last = o.version_key = (SELECT max(o2.version_key) FROM taxii_objects o2 INDEXED BY taxii_objects_id WHERE o2.collection = o.collection AND o2.id = o.id),
+        is_first = o.version_key = (SELECT min(o2.version_key) FROM taxii_objects o2 INDEXED BY taxii_objects_id WHERE o2.collection = o.collection AND o2.id = o.id)`);
     }
-    db.exec(`UPDATE taxii_objects AS o SET
-      is_last = o.version_key = (SELECT max(o2.version_key) FROM taxii_objects o2 INDEXED BY taxii_objects_id WHERE o2.collection = o.collection AND o2.id = o.id),
-      is_first = o.version_key = (SELECT min(o2.version_key) FROM taxii_objects o2 INDEXED BY taxii_objects_id WHERE o2.collection = o.collection AND o2.id = o.id)`);
+    if (!columnsOf(db, 'taxii_counters').has('deletes')) {
+      // A constant default: SQLite records it in the schema, no row is rewritten.
+      db.exec('ALTER TABLE taxii_counters ADD COLUMN deletes INTEGER NOT NULL DEFAULT 0');
+    }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }
@@ -94,6 +124,7 @@ export class SqliteStorage implements TaxiiStorage {
   readonly #setFlags: Database.Statement;
   readonly #counter: Database.Statement;
   readonly #setCounter: Database.Statement;
+  readonly #marker: Database.Statement;
   readonly #add: (collection: string, objects: readonly NewObject[]) => AddResult[];
 
   /**
@@ -118,6 +149,7 @@ export class SqliteStorage implements TaxiiStorage {
       this.#db.pragma(`mmap_size = ${mmapBytes}`);
       this.#db.exec(SCHEMA);
       migrate(this.#db);
+      this.#db.exec(DELETE_TRIGGER);
     } catch (error) {
       throw new IntelshareError('STORAGE_ERROR', `Cannot open SQLite database \`${filename}\`.`, {
         cause: error,
@@ -139,6 +171,9 @@ export class SqliteStorage implements TaxiiStorage {
     this.#setCounter = this.#db.prepare(
       'INSERT INTO taxii_counters (collection, last_added) VALUES (?, ?) ON CONFLICT (collection) DO UPDATE SET last_added = excluded.last_added',
     );
+    this.#marker = this.#db
+      .prepare('SELECT last_added, deletes FROM taxii_counters WHERE collection = ?')
+      .raw();
     const add = (collection: string, objects: readonly NewObject[]): AddResult[] => {
       let last =
         (this.#counter.get(collection) as { last_added: number } | undefined)?.last_added ?? 0;
@@ -251,15 +286,15 @@ export class SqliteStorage implements TaxiiStorage {
   }
 
   /**
-   * Live versions and the collection's `added` counter (never reused), read from the file:
-   * changes on every add and delete, by this process or another one on the same file.
+   * The collection's `added` counter and delete count: one primary-key read of its
+   * `taxii_counters` row, from the file, so writes by another process on it count too. Every
+   * add that stores a version raises `last_added` (never reused) and every removed row raises
+   * `deletes` (a trigger), both in the write's transaction; a re-add of a stored version or a
+   * delete of nothing moves neither.
    */
   async changeMarker(collection: string): Promise<string> {
-    const row = this.#prepare(
-      'SELECT (SELECT count(*) FROM taxii_objects WHERE collection = ?), (SELECT last_added FROM taxii_counters WHERE collection = ?)',
-      true,
-    ).get(collection, collection) as [number, number | null];
-    return `${row[0]}:${row[1] ?? 0}`;
+    const row = this.#marker.get(collection) as [number, number] | undefined;
+    return row ? `${row[0]}:${row[1]}` : '0:0';
   }
 
   async deleteObject(
