@@ -12,7 +12,7 @@ import { type DemoServer, startDemoServer } from './demo/demo-server';
 import { ApiKeys, loadPartners, type Partner } from './partners';
 import { type SharePreview, type SharePreviewRequest, SharePreviews } from './share-preview';
 import { pollSourceFor } from './sources';
-import type { HubStore, IndicatorPatternRow } from './store/hub-store';
+import type { HubStore } from './store/hub-store';
 import { openHubStore } from './store/open-hub-store';
 
 const TAXII = 'application/taxii+json;version=2.1';
@@ -473,29 +473,41 @@ export class Hub {
     return this.#previews.preview(partner, page);
   }
 
-  async #indicatorIndex(): Promise<IndicatorIndex> {
-    if (this.#index) return this.#index;
+  #indicatorIndex(): Promise<IndicatorIndex> {
+    this.#indexReady ??= this.#buildIndicatorIndex().catch((error: unknown) => {
+      this.#index = undefined;
+      this.#indexReady = undefined;
+      throw error;
+    });
+    return this.#indexReady;
+  }
+
+  /** The Check index being built or built; checks wait for it whole. */
+  #indexReady: Promise<IndicatorIndex> | undefined;
+
+  async #buildIndicatorIndex(): Promise<IndicatorIndex> {
     const index = new IndicatorIndex();
-    // Read in pages along seq, so a million indicators never sit in one result set.
-    const rows: IndicatorPatternRow[] = [];
-    for (let after = 0, page = [] as IndicatorPatternRow[]; ; after = page.at(-1)!.seq) {
-      page = await this.store.indicatorPatterns(after, 5000);
-      rows.push(...page);
-      if (page.length < 5000) break;
-    }
-    for (const row of rows) {
-      index.add({
-        id: row.id,
-        pattern: row.pattern,
-        pattern_type: 'stix',
-        ...(row.valid_from ? { valid_from: row.valid_from } : {}),
-        ...(row.valid_until ? { valid_until: row.valid_until } : {}),
-        revoked: row.revoked === 1,
-        modified: row.modified,
-      });
-    }
+    // Ingest adds to it from now on, so nothing stored while the pages are read is missed;
+    // a page read before an update and added after it is ignored (the index keeps the
+    // latest `modified` of each id).
     this.#index = index;
-    return index;
+    // Read in pages along seq, so a million indicators never sit in one result set.
+    for (let after = 0; ; ) {
+      const page = await this.store.indicatorPatterns(after, 5000);
+      for (const row of page) {
+        index.add({
+          id: row.id,
+          pattern: row.pattern,
+          pattern_type: 'stix',
+          ...(row.valid_from ? { valid_from: row.valid_from } : {}),
+          ...(row.valid_until ? { valid_until: row.valid_until } : {}),
+          revoked: row.revoked === 1,
+          modified: row.modified,
+        });
+      }
+      if (page.length < 5000) return index;
+      after = page.at(-1)!.seq;
+    }
   }
 
   /** Extracts IOCs from text (refanged), and matches each against every current indicator. */
