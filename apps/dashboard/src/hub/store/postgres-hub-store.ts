@@ -22,7 +22,7 @@ import type {
   SourceRow,
   SourceUpdate,
 } from './hub-store';
-import { sourceUpdateSql } from './sqlite-hub-store';
+import { sourceUpdateSql } from './source-update-sql';
 
 /**
  * Schema migrations, applied in order once each (recorded in `hub_schema_migrations`).
