@@ -440,28 +440,6 @@ export class Hub {
     return envelope.objects ?? [];
   }
 
-  /** The latest version of every stored object (what a partner view projects). */
-  async latestObjects(): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
-    let next: string | undefined;
-    for (let page = 0; page < 100_000; page++) {
-      const response = await this.#internal(
-        `objects/?limit=1000${next ? `&next=${encodeURIComponent(next)}` : ''}`,
-      );
-      if (!response.ok)
-        throw new Error(`reading the hub collection failed: HTTP ${response.status}`);
-      const envelope = (await response.json()) as {
-        objects?: Record<string, unknown>[];
-        more?: boolean;
-        next?: string;
-      };
-      out.push(...(envelope.objects ?? []));
-      if (!envelope.more || !envelope.next) break;
-      next = envelope.next;
-    }
-    return out;
-  }
-
   /**
    * What the partner would receive if it pulled now, with every decision. Not audited:
    * previews are not shares.
