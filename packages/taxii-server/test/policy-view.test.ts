@@ -4,7 +4,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditLog, parseAgreement, TLP2_MARKING_IDS, verifyAuditChain } from '@intelshare/policy';
+import {
+  AsyncAuditLog,
+  type AsyncAuditStore,
+  AuditLog,
+  asyncAuditStore,
+  MemoryAuditStore,
+  parseAgreement,
+  TLP2_MARKING_IDS,
+  verifyAuditChain,
+} from '@intelshare/policy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTaxiiHandler,
@@ -17,7 +26,7 @@ import {
 } from '../src/index';
 import { type RunningServer, serve } from '../src/node/index';
 import { SqliteAuditStore } from '../src/sqlite/index';
-import { indicator } from './support/objects';
+import { indicator, toNew } from './support/objects';
 
 const PROVIDER = 'identity--8ce3f695-d5a4-4dc8-9e93-a65af453a31a';
 const PARTNER = 'identity--03e23f6c-0ac9-4b47-9c84-f718132adb21';
@@ -290,6 +299,89 @@ describe('SqliteAuditStore', () => {
       again.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('policy views with an AsyncAuditLog', () => {
+  /** An async store that answers later than the projection, or fails when told to. */
+  function slowStore(memory: MemoryAuditStore, fail: { now: boolean }): AsyncAuditStore {
+    const inner = asyncAuditStore(memory);
+    return {
+      ...inner,
+      async appendNext(next) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (fail.now) throw new Error('the audit database is unreachable');
+        return inner.appendNext(next);
+      },
+    };
+  }
+
+  it('appends every read before answering it, and fails the read when the append fails', async () => {
+    const memory = new MemoryAuditStore();
+    const fail = { now: false };
+    const auditLog = new AsyncAuditLog(slowStore(memory, fail));
+    const storage = new MemoryStorage();
+    await storage.addObjects('all', [toNew(marked(1, 'TLP:GREEN')), toNew(marked(2, 'TLP:RED'))]);
+    const server = await serve(
+      createTaxiiHandler({
+        title: 'CERT',
+        cursorSecret: 'policy-view-secret-0123456789',
+        storage,
+        auth: {
+          apiKeys: [
+            { principal: 'partner', hash: await hashApiKey('partner-key-0123456789abcdef') },
+          ],
+        },
+        apiRoots: [
+          {
+            path: 'internal',
+            title: 'Internal',
+            collections: [{ id: 'all', title: 'All intel', canRead: [] }],
+          },
+          {
+            path: 'partner',
+            title: 'Partner',
+            collections: [
+              {
+                id: 'mou',
+                title: 'Shared under the MoU',
+                canRead: ['partner'],
+                view: policyView({
+                  source: 'all',
+                  agreement: parseAgreement(AGREEMENT),
+                  recipient: { identity: PARTNER },
+                  auditLog,
+                }),
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    try {
+      const response = await fetch(`${server.url}/partner/collections/mou/objects/`, {
+        headers: PARTNER_KEY,
+      });
+      expect(response.status).toBe(200);
+      await response.json();
+      // appended before the answer: already there when the response has arrived
+      const entries = memory.entries();
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ actor: 'taxii:partner/mou:partner', recipient: PARTNER });
+      expect(entries[0]!.decisions).toContainEqual(
+        expect.arrayContaining([marked(2, 'TLP:RED').id, 'withhold']),
+      );
+      expect((await auditLog.verify()).valid).toBe(true);
+
+      fail.now = true;
+      const refused = await fetch(`${server.url}/partner/collections/mou/objects/`, {
+        headers: PARTNER_KEY,
+      });
+      expect(refused.status).toBe(500);
+      expect(JSON.stringify(await refused.json())).not.toContain(marked(1, 'TLP:GREEN').id);
+    } finally {
+      await server.close();
     }
   });
 });

@@ -4,8 +4,7 @@ import { type FeedIssue, Poller, type PollerEvent } from '@intelshare/feeds';
 import { AsyncAuditLog, type AuditEntry, type AuditVerification } from '@intelshare/policy';
 import { extractIocs, iocsToObservables } from '@intelshare/stix/extract';
 import { IndicatorIndex } from '@intelshare/stix/patterns';
-import { createTaxiiHandler, hashApiKey } from '@intelshare/taxii-server';
-import { auditedPolicyView } from './audited-view';
+import { createTaxiiHandler, hashApiKey, policyView } from '@intelshare/taxii-server';
 import { Accounts } from './auth';
 import type { HubConfig } from './config';
 import { type DemoServer, startDemoServer } from './demo/demo-server';
@@ -239,15 +238,14 @@ export class Hub {
               id: 'shared',
               title: `Shared with ${partner.name}`,
               canRead: [partner.principal],
-              view: auditedPolicyView(
-                {
-                  source: ALL,
-                  agreement: partner.agreement,
-                  recipient: partner.recipient,
-                  pseudonymKeys: this.#secrets.pseudonymKeys,
-                },
-                this.auditLog,
-              ),
+              // The store's AsyncAuditLog: several instances on one database write one chain.
+              view: policyView({
+                source: ALL,
+                agreement: partner.agreement,
+                recipient: partner.recipient,
+                pseudonymKeys: this.#secrets.pseudonymKeys,
+                auditLog: this.auditLog,
+              }),
             },
           ],
         })),

@@ -1,5 +1,6 @@
 import {
-  type AuditLog,
+  type AsyncAuditLog,
+  AuditLog,
   COLLECTION_FACT_TYPES,
   type CollectionProjection,
   type CollectionReader,
@@ -30,8 +31,13 @@ export interface PolicyViewOptions {
   agreement: SharingAgreement | CompiledAgreement;
   /** The partner receiving through this collection. */
   recipient: Recipient;
-  /** The policy audit log every read's projection is appended to (hash-chained). */
-  auditLog?: AuditLog;
+  /**
+   * The policy audit log every read's projection is appended to (hash-chained): an
+   * `AuditLog`, or an `AsyncAuditLog` over a shared store (SQLite, PostgreSQL) so several
+   * server instances write one chain. The entry is appended before the page is answered; a
+   * failed append fails the read.
+   */
+  auditLog?: AuditLog | AsyncAuditLog;
   /** Marking definitions from a registry, for objects whose definitions are not in the page. */
   markingDefinitions?: Iterable<unknown>;
   /** Keys for keyed pseudonyms named by the agreement's victim protection. */
@@ -240,11 +246,23 @@ export function policyView(options: PolicyViewOptions): CollectionView {
     const source = context.sourceCollection;
     if (!source) {
       // A host that cannot read the collection: decide against the page (still fail closed).
-      return project(objects, agreement, recipient, {
+      // project() appends to a synchronous log itself; any other log (an AsyncAuditLog, or
+      // a log from another copy of the package) gets the read's entry awaited below.
+      const log = options.auditLog;
+      const syncLog = log instanceof AuditLog ? log : undefined;
+      const projection = project(objects, agreement, recipient, {
         ...projectOptions(now),
         actor,
-        ...(options.auditLog ? { audit: options.auditLog } : {}),
-      }).bundle.objects as Record<string, unknown>[];
+        ...(syncLog ? { audit: syncLog } : {}),
+      });
+      const shared = projection.bundle.objects as Record<string, unknown>[];
+      if (log && !syncLog) {
+        await appendReadAudit(log, actor, now, objects, {
+          objects: shared,
+          decisions: projection.decisions,
+        });
+      }
+      return shared;
     }
     // The marker is read after the page and before the collection: a write in between leaves
     // data newer than the marker, so the next read sees another marker and prepares again
@@ -296,7 +314,7 @@ export function policyView(options: PolicyViewOptions): CollectionView {
         );
       }
     }
-    if (options.auditLog) appendReadAudit(options.auditLog, actor, now, objects, result);
+    if (options.auditLog) await appendReadAudit(options.auditLog, actor, now, objects, result);
     return result.objects as Record<string, unknown>[];
   };
 
@@ -306,16 +324,16 @@ export function policyView(options: PolicyViewOptions): CollectionView {
     ...(options.onRead ? { audit: options.onRead } : {}),
   };
 
-  function appendReadAudit(
-    log: AuditLog,
+  async function appendReadAudit(
+    log: AuditLog | AsyncAuditLog,
     actor: string,
     now: number | Date,
     objects: Record<string, unknown>[],
     result: { objects: readonly unknown[]; decisions: Decision[] },
-  ): void {
+  ): Promise<void> {
     const counts = { share: 0, 'share-redacted': 0, withhold: 0 };
     for (const decision of result.decisions) counts[decision.action]++;
-    log.append({
+    await log.append({
       time: new Date(now).toISOString(),
       actor,
       recipient: recipient.identity,
