@@ -1,6 +1,6 @@
 import type { AsyncAuditStore, AuditEntry } from '@intelshare/policy';
-import { IntelshareError } from '@intelshare/stix';
 import pg from 'pg';
+import { createSchema, inTransaction, storageError } from './transaction';
 
 // Any constants: instances creating the table at once, and appenders, serialise on these
 // transaction-scoped advisory locks (released at COMMIT/ROLLBACK, never left held).
@@ -12,10 +12,6 @@ CREATE TABLE IF NOT EXISTS intelshare_audit (
   seq bigint PRIMARY KEY,
   entry text NOT NULL
 );`;
-
-function storageError(message: string, cause: unknown): IntelshareError {
-  return new IntelshareError('STORAGE_ERROR', message, { cause });
-}
 
 function parseEntry(text: string, seq: string): AuditEntry {
   try {
@@ -58,29 +54,20 @@ export class PostgresAuditStore implements AsyncAuditStore {
 
   /** Creates the table if missing; called on first use, safe to call again. */
   ready(): Promise<void> {
-    this.#ready ??= this.#transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_SCHEMA_LOCK]);
-      await client.query(SCHEMA);
-    }).catch((error: unknown) => {
+    this.#ready ??= createSchema(
+      this.#pool,
+      AUDIT_SCHEMA_LOCK,
+      SCHEMA,
+      'Cannot create the audit table in PostgreSQL.',
+    ).catch((error: unknown) => {
       this.#ready = undefined;
-      throw storageError('Cannot create the audit table in PostgreSQL.', error);
+      throw error;
     });
     return this.#ready;
   }
 
-  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+  #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.#pool, work);
   }
 
   async appendNext(next: (last: AuditEntry | undefined) => AuditEntry): Promise<AuditEntry> {

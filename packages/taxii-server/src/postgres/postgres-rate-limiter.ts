@@ -1,6 +1,6 @@
-import { IntelshareError } from '@intelshare/stix';
 import pg from 'pg';
 import type { RateLimitStore } from '../limits/rate-limit-store';
+import { createSchema } from './transaction';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS taxii_rate_limits (
@@ -48,24 +48,14 @@ export class PostgresRateLimiter implements RateLimitStore {
   }
 
   #schema(): Promise<void> {
-    this.#ready ??= (async () => {
-      const client = await this.#pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
-        await client.query(SCHEMA);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
-    })().catch((error: unknown) => {
+    this.#ready ??= createSchema(
+      this.#pool,
+      SCHEMA_LOCK,
+      SCHEMA,
+      'Cannot create the rate-limit table.',
+    ).catch((error: unknown) => {
       this.#ready = undefined;
-      throw new IntelshareError('STORAGE_ERROR', 'Cannot create the rate-limit table.', {
-        cause: error,
-      });
+      throw error;
     });
     return this.#ready;
   }

@@ -1,4 +1,3 @@
-import { IntelshareError } from '@intelshare/stix';
 import pg from 'pg';
 import { nextAdded } from '../storage/select-versions';
 import { filterSql } from '../storage/sql-filters';
@@ -13,6 +12,7 @@ import type {
   TaxiiStorage,
   VersionSelector,
 } from '../storage/taxii-storage';
+import { createSchema, inTransaction } from './transaction';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS taxii_counters (
@@ -55,10 +55,6 @@ const COMMA = 0x2c;
 
 // Any constant: instances creating the schema at once serialise on this advisory lock.
 const SCHEMA_LOCK = 7_211_302_411;
-
-function storageError(message: string, cause: unknown): IntelshareError {
-  return new IntelshareError('STORAGE_ERROR', message, { cause });
-}
 
 /**
  * A {@link TaxiiStorage} in PostgreSQL via `pg`, for many stateless server instances
@@ -122,29 +118,20 @@ export class PostgresStorage implements TaxiiStorage {
 
   /** Creates the tables and indexes if missing; called on first use, safe to call again. */
   ready(): Promise<void> {
-    this.#ready ??= this.#transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
-      await client.query(SCHEMA);
-    }).catch((error: unknown) => {
+    this.#ready ??= createSchema(
+      this.#pool,
+      SCHEMA_LOCK,
+      SCHEMA,
+      'Cannot create the TAXII tables in PostgreSQL.',
+    ).catch((error: unknown) => {
       this.#ready = undefined;
-      throw storageError('Cannot create the TAXII tables in PostgreSQL.', error);
+      throw error;
     });
     return this.#ready;
   }
 
-  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+  #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.#pool, work);
   }
 
   async addObjects(collection: string, objects: readonly NewObject[]): Promise<AddResult[]> {
