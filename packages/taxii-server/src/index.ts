@@ -34,7 +34,11 @@ export type {
   TaxiiStorage,
   VersionSelector,
 } from './storage/taxii-storage';
-export type { PolicyViewOptions } from './views/policy-view';
+export type {
+  PolicyCollectionView,
+  PolicyViewOptions,
+  ViewPageDecision,
+} from './views/policy-view';
 export { policyView } from './views/policy-view';
 export { ProjectionError } from './views/project-isolated';
 export { storageSourceCollection } from './views/storage-source-collection';

@@ -21,6 +21,7 @@ import {
   loadServerConfig,
   MemoryStorage,
   policyView,
+  storageSourceCollection,
   TAXII_MEDIA_TYPE,
   toTaxiiServerConfig,
 } from '../src/index';
@@ -383,5 +384,37 @@ describe('policy views with an AsyncAuditLog', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('policyView().preview', () => {
+  it('decides a page as a read does, with every decision, and leaves the audit log alone', async () => {
+    const storage = new MemoryStorage();
+    await storage.addObjects('all', [toNew(marked(1, 'TLP:GREEN')), toNew(marked(2, 'TLP:RED'))]);
+    const auditLog = new AuditLog();
+    const view = policyView({
+      source: 'all',
+      agreement: parseAgreement(AGREEMENT),
+      recipient: { identity: PARTNER },
+      auditLog,
+      now: () => Date.parse('2026-06-01T00:00:00Z'),
+    });
+    const page = [marked(1, 'TLP:GREEN'), marked(2, 'TLP:RED')];
+    const context = () => ({
+      principal: 'partner',
+      apiRoot: 'partner',
+      collection: 'mou',
+      sourceCollection: storageSourceCollection(storage, 'all'),
+      sourceMarker: () => storage.changeMarker('all'),
+    });
+    const previewed = await view.preview(page, context());
+    expect(auditLog.entries()).toHaveLength(0);
+    expect(previewed.decisions.map((d) => [d.id, d.action])).toEqual([
+      [marked(1, 'TLP:GREEN').id, 'share'],
+      [marked(2, 'TLP:RED').id, 'withhold'],
+    ]);
+    const read = await view.project(page, context());
+    expect(read).toEqual(previewed.objects);
+    expect(auditLog.entries()).toHaveLength(1);
   });
 });

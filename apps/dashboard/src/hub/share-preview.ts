@@ -1,18 +1,17 @@
 // The Partners page's share preview: one page of what a partner would receive now, with
-// every decision and its reasons. It reads the hub's collection the way the partner's TAXII
-// view does (`storageSourceCollection`) and projects each page with the same
-// `prepareCollectionProjection` over the whole collection, so what a partner pulls equals
-// what the preview showed, object by object, whatever the collection's size. Paged by
-// keyset (the `added` of the last object shown); never recorded in the audit log.
+// every decision and its reasons. Each page is decided by the partner's `policyView` through
+// its `preview`, which is a read in everything but the audit log: the same collection facts,
+// cache, clock and change checks as the partner's TAXII pulls, so what a partner pulls
+// equals what the preview showed, object by object, whatever the collection's size. Paged
+// by keyset (the `added` of the last object shown); never recorded in the audit log.
+import type { CompiledAgreement, Decision, Recipient } from '@intelshare/policy';
 import {
-  COLLECTION_FACT_TYPES,
-  type CollectionProjection,
-  type CompiledAgreement,
-  type Decision,
-  prepareCollectionProjection,
-  type Recipient,
-} from '@intelshare/policy';
-import { storageSourceCollection, type TaxiiStorage } from '@intelshare/taxii-server';
+  type PolicyCollectionView,
+  policyView,
+  storageSourceCollection,
+  type TaxiiStorage,
+  type ViewContext,
+} from '@intelshare/taxii-server';
 
 /** One page of what a partner would receive now, and why. */
 export interface SharePreview {
@@ -44,26 +43,15 @@ export interface PreviewPartner {
 }
 
 const MAX_LIMIT = 1000;
-/** Prepared projections kept (facts of the collection, not its objects), per partner. */
-const CACHE_ENTRIES = 4;
-/** A prepared projection is reused for at most this long, so "now" stays now. */
-const MAX_AGE_MS = 60_000;
-/** Most objects of the collection a preview is decided against. */
-const MAX_SOURCE_OBJECTS = 10_000_000;
-
-interface Prepared {
-  key: string;
-  projection: Promise<CollectionProjection>;
-  madeAt: number;
-}
 
 /** Share previews of one hub collection, for any partner. */
 export class SharePreviews {
   readonly #storage: TaxiiStorage;
   readonly #source: string;
   readonly #pseudonymKeys: Record<string, string>;
-  readonly #cache: Prepared[] = [];
-  readonly #clock: () => number;
+  readonly #clock: (() => number) | undefined;
+  /** One view per partner (its agreement and recipient fixed at creation). */
+  readonly #views = new WeakMap<PreviewPartner, PolicyCollectionView>();
 
   /**
    * @param clock - The time previews are decided at (default `Date.now`); the partner's view
@@ -73,7 +61,7 @@ export class SharePreviews {
     storage: TaxiiStorage,
     source: string,
     pseudonymKeys: Record<string, string>,
-    clock: () => number = Date.now,
+    clock?: () => number,
   ) {
     this.#storage = storage;
     this.#source = source;
@@ -85,74 +73,48 @@ export class SharePreviews {
   async preview(partner: PreviewPartner, request: SharePreviewRequest = {}): Promise<SharePreview> {
     const limit = Math.min(MAX_LIMIT, Math.max(1, Math.trunc(request.limit ?? 100) || 100));
     const after = Math.max(0, Math.trunc(request.after ?? 0) || 0);
-    const readMarker = this.#storage.changeMarker?.bind(this.#storage);
-    // As the TAXII view does: the marker is read around the page and its projection (which
-    // reads what the page references); a write in between decides the page again.
-    for (let attempt = 0; ; attempt++) {
-      const marker = readMarker ? await readMarker(this.#source) : undefined;
-      const projection = await this.#prepared(partner, marker);
-      const page = await this.#storage.queryObjects(this.#source, {
-        after,
-        versions: { all: false, first: false, last: true, keys: [] },
-        limit,
-      });
-      const decoder = new TextDecoder();
-      const objects = page.objects.map(
-        (object) => JSON.parse(decoder.decode(object.body)) as Record<string, unknown>,
-      );
-      const part = await projection.project(objects);
-      if (marker !== undefined && (await readMarker!(this.#source)) !== marker) {
-        if (attempt < 2) continue;
-        throw new Error('The hub collection kept changing while the preview was made; try again.');
-      }
-      const last = page.objects.at(-1);
-      return {
-        objects: part.objects as Record<string, unknown>[],
-        decisions: part.decisions,
-        considered: objects.length,
-        ...(page.more && last ? { next: last.added } : {}),
-        more: page.more,
-      };
-    }
+    const storage = this.#storage;
+    const source = this.#source;
+    // What the TAXII handler gives a view on a read (see `read-view-page`).
+    const context: ViewContext = {
+      principal: `preview:${partner.id}`,
+      apiRoot: 'hub',
+      collection: source,
+      sourceCollection: storageSourceCollection(storage, source),
+      ...(storage.changeMarker ? { sourceMarker: () => storage.changeMarker!(source) } : {}),
+    };
+    const page = await storage.queryObjects(source, {
+      after,
+      versions: { all: false, first: false, last: true, keys: [] },
+      limit,
+    });
+    const decoder = new TextDecoder();
+    const objects = page.objects.map(
+      (object) => JSON.parse(decoder.decode(object.body)) as Record<string, unknown>,
+    );
+    const decided = await this.#view(partner).preview(objects, context);
+    const last = page.objects.at(-1);
+    return {
+      objects: decided.objects,
+      decisions: decided.decisions,
+      considered: objects.length,
+      ...(page.more && last ? { next: last.added } : {}),
+      more: page.more,
+    };
   }
 
-  #prepared(partner: PreviewPartner, marker: string | undefined): Promise<CollectionProjection> {
-    const now = this.#clock();
-    // A clock other than `Date.now` keys the entry by its time, as the TAXII view does.
-    const key = `${partner.id}\u0000${marker ?? ''}\u0000${this.#clock === Date.now ? '' : now}`;
-    const index = this.#cache.findIndex((entry) => entry.key === key);
-    if (
-      marker !== undefined &&
-      index !== -1 &&
-      Date.now() - this.#cache[index]!.madeAt < MAX_AGE_MS
-    ) {
-      const [entry] = this.#cache.splice(index, 1);
-      this.#cache.push(entry!);
-      return entry!.projection;
+  #view(partner: PreviewPartner): PolicyCollectionView {
+    let view = this.#views.get(partner);
+    if (!view) {
+      view = policyView({
+        source: this.#source,
+        agreement: partner.agreement,
+        recipient: partner.recipient,
+        pseudonymKeys: this.#pseudonymKeys,
+        ...(this.#clock ? { now: this.#clock } : {}),
+      });
+      this.#views.set(partner, view);
     }
-    if (index !== -1) this.#cache.splice(index, 1);
-    const collection = storageSourceCollection(this.#storage, this.#source);
-    const entry: Prepared = {
-      key,
-      madeAt: Date.now(),
-      projection: prepareCollectionProjection(
-        {
-          scan: () => collection.scan(COLLECTION_FACT_TYPES, MAX_SOURCE_OBJECTS),
-          get: (ids) => collection.get(ids),
-        },
-        partner.agreement,
-        partner.recipient,
-        { now, pseudonymKeys: this.#pseudonymKeys },
-      ),
-    };
-    entry.projection.catch(() => {
-      const at = this.#cache.indexOf(entry);
-      if (at !== -1) this.#cache.splice(at, 1);
-    });
-    if (marker !== undefined) {
-      this.#cache.push(entry);
-      while (this.#cache.length > CACHE_ENTRIES) this.#cache.shift();
-    }
-    return entry.projection;
+    return view;
   }
 }

@@ -74,6 +74,37 @@ export interface PolicyViewOptions {
   projectionMaxAgeMs?: number;
 }
 
+/** What a policy view decides for a page: what the reader receives, and why. */
+export interface ViewPageDecision {
+  /** The projected copies, marking definitions and replacements the reader receives. */
+  objects: Record<string, unknown>[];
+  /** One decision per page object, in page order (withheld marking definitions included). */
+  decisions: Decision[];
+}
+
+/**
+ * A {@link CollectionView} made by {@link policyView}, which can also show what a read
+ * would send without it being one.
+ *
+ * @example
+ * ```ts
+ * import type { PolicyCollectionView, ViewContext } from '@intelshare/taxii-server';
+ *
+ * async function explain(view: PolicyCollectionView, page: Record<string, unknown>[], context: ViewContext) {
+ *   const { decisions } = await view.preview(page, context);
+ *   return decisions.filter((d) => d.action === 'withhold').map((d) => d.id);
+ * }
+ * ```
+ */
+export interface PolicyCollectionView extends CollectionView {
+  /**
+   * Decides a page exactly as a read does (same collection facts, cache, clock and change
+   * checks) and returns the copies with every decision, without appending to the audit log
+   * or telling `onRead`: a preview is not a share.
+   */
+  preview(objects: Record<string, unknown>[], context: ViewContext): Promise<ViewPageDecision>;
+}
+
 /** One cached collection projection (its facts, not the collection). */
 interface CachedProjection {
   key: string;
@@ -145,7 +176,7 @@ function dropProjection(entry: CachedProjection): void {
  * prepared afresh.
  *
  * @param options - source collection, agreement, recipient and audit log.
- * @returns a {@link CollectionView} for a collection's `view`.
+ * @returns a {@link PolicyCollectionView} for a collection's `view`; its `preview` shows a read without making one.
  * @example
  * ```ts
  * import { AuditLog, parseAgreement } from '@intelshare/policy';
@@ -174,7 +205,7 @@ function dropProjection(entry: CachedProjection): void {
  * });
  * ```
  */
-export function policyView(options: PolicyViewOptions): CollectionView {
+export function policyView(options: PolicyViewOptions): PolicyCollectionView {
   const agreement = compileAgreement(options.agreement);
   // Validate the recipient now, so a bad config fails at start-up rather than on a read.
   const recipient = parseRecipient(options.recipient);
@@ -237,10 +268,12 @@ export function policyView(options: PolicyViewOptions): CollectionView {
     });
   };
 
-  const projectPage = async (
+  /** Decides a page as a read does; with `audit`, the read is appended to the audit log. */
+  const decidePage = async (
     objects: Record<string, unknown>[],
     context: ViewContext,
-  ): Promise<Record<string, unknown>[]> => {
+    audit: boolean,
+  ): Promise<ViewPageDecision> => {
     let now = clock();
     const actor = `taxii:${context.apiRoot}/${context.collection}:${context.principal}`;
     const source = context.sourceCollection;
@@ -248,7 +281,7 @@ export function policyView(options: PolicyViewOptions): CollectionView {
       // A host that cannot read the collection: decide against the page (still fail closed).
       // project() appends to a synchronous log itself; any other log (an AsyncAuditLog, or
       // a log from another copy of the package) gets the read's entry awaited below.
-      const log = options.auditLog;
+      const log = audit ? options.auditLog : undefined;
       const syncLog = log instanceof AuditLog ? log : undefined;
       const projection = project(objects, agreement, recipient, {
         ...projectOptions(now),
@@ -262,7 +295,7 @@ export function policyView(options: PolicyViewOptions): CollectionView {
           decisions: projection.decisions,
         });
       }
-      return shared;
+      return { objects: shared, decisions: projection.decisions };
     }
     // The marker is read after the page and before the collection: a write in between leaves
     // data newer than the marker, so the next read sees another marker and prepares again
@@ -314,13 +347,15 @@ export function policyView(options: PolicyViewOptions): CollectionView {
         );
       }
     }
-    if (options.auditLog) await appendReadAudit(options.auditLog, actor, now, objects, result);
-    return result.objects as Record<string, unknown>[];
+    if (audit && options.auditLog)
+      await appendReadAudit(options.auditLog, actor, now, objects, result);
+    return { objects: result.objects as Record<string, unknown>[], decisions: result.decisions };
   };
 
   return {
     source: options.source,
-    project: projectPage,
+    project: async (objects, context) => (await decidePage(objects, context, true)).objects,
+    preview: (objects, context) => decidePage(objects, context, false),
     ...(options.onRead ? { audit: options.onRead } : {}),
   };
 
