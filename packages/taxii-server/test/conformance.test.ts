@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTaxiiHandler,
@@ -25,7 +26,15 @@ const ALICE = { authorization: 'Bearer alice-key-0123456789abcdef' };
 const BOB = { authorization: `Basic ${btoa('bob:b0b-pa55word')}` };
 const CAROL = { 'x-api-key': 'carol-key-0123456789abcdef' };
 
-const KINDS = ['memory', 'sqlite', 'postgres'] as const;
+// The SQL storages also with their in-process mirror: pages served from memory must answer
+// exactly as the database does.
+const KINDS = [
+  'memory',
+  'sqlite',
+  'postgres',
+  'sqlite with a mirror',
+  'postgres with a mirror',
+] as const;
 let server: RunningServer;
 let base: string;
 let storage: TaxiiStorage | undefined;
@@ -35,8 +44,17 @@ const sqliteDir = mkdtempSync(join(tmpdir(), 'taxii-conformance-'));
 async function openKind(kind: (typeof KINDS)[number]): Promise<TaxiiStorage> {
   if (kind === 'memory') return new MemoryStorage();
   if (kind === 'sqlite') return new SqliteStorage(join(sqliteDir, 'taxii.db'));
+  if (kind === 'sqlite with a mirror') {
+    return new SqliteStorage(join(sqliteDir, 'mirrored.db'), { mirror: true });
+  }
   postgres ??= await startPostgres();
-  return new PostgresStorage(postgres.url);
+  if (kind === 'postgres') return new PostgresStorage(postgres.url);
+  // A database of its own: the suite expects a fresh storage per kind.
+  const admin = new pg.Client({ connectionString: postgres.url });
+  await admin.connect();
+  await admin.query('CREATE DATABASE mirrored');
+  await admin.end();
+  return new PostgresStorage(postgres.url.replace(/\/postgres$/, '/mirrored'), { mirror: true });
 }
 
 afterAll(async () => {

@@ -80,6 +80,7 @@ let run = 0;
 const factories: [string, () => TaxiiStorage][] = [
   ['memory', () => new MemoryStorage()],
   ['sqlite', () => new SqliteStorage(join(dir, `j${++run}.db`))],
+  ['sqlite with a mirror', () => new SqliteStorage(join(dir, `j${++run}.db`), { mirror: true })],
 ];
 
 describe.each(factories)('%s storage', (_name, open) => {

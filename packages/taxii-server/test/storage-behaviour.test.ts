@@ -306,6 +306,12 @@ behaviour('sqlite', () => ({
   open: async () => new SqliteStorage(file),
   reopen: async () => new SqliteStorage(file),
 }));
+// Pages served from the in-process copy must answer exactly as the file does.
+const mirroredFile = join(dir, 'mirrored.db');
+behaviour('sqlite with a mirror', () => ({
+  open: async () => new SqliteStorage(mirroredFile, { mirror: true }),
+  reopen: async () => new SqliteStorage(mirroredFile, { mirror: true }),
+}));
 
 let server: PostgresServer;
 let pool: pg.Pool;
@@ -320,6 +326,10 @@ afterAll(async () => {
 behaviour('postgres', () => ({
   open: async () => new PostgresStorage(pool),
   reopen: async () => new PostgresStorage(server.url),
+}));
+behaviour('postgres with a mirror', () => ({
+  open: async () => new PostgresStorage(pool, { mirror: true }),
+  reopen: async () => new PostgresStorage(server.url, { mirror: true }),
 }));
 
 describe('postgres storage atomicity', () => {

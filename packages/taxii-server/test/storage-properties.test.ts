@@ -29,6 +29,7 @@ let run = 0;
 const factories: [string, () => TaxiiStorage][] = [
   ['memory', () => new MemoryStorage()],
   ['sqlite', () => new SqliteStorage(join(dir, `p${++run}.db`))],
+  ['sqlite with a mirror', () => new SqliteStorage(join(dir, `p${++run}.db`), { mirror: true })],
 ];
 
 describe.each(factories)('%s storage', (_name, open) => {

@@ -1,4 +1,10 @@
 import pg from 'pg';
+import {
+  type ChangeCounters,
+  CollectionMirror,
+  type MirrorOptions,
+  type MirrorSource,
+} from '../storage/collection-mirror';
 import { nextAdded } from '../storage/select-versions';
 import { filterSql } from '../storage/sql-filters';
 import { type ObjectTuple, tupleToStored } from '../storage/sql-row';
@@ -13,6 +19,9 @@ import type {
   VersionSelector,
 } from '../storage/taxii-storage';
 import { createSchema, inTransaction } from './transaction';
+
+/** The `LISTEN` channel of change notices (payload: `[schema, collection, lastAdded, deletes]`). */
+const CHANGES_CHANNEL = 'intelshare_taxii_changes';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS taxii_counters (
@@ -49,6 +58,23 @@ CREATE TABLE IF NOT EXISTS taxii_statuses (
   owner text NOT NULL,
   body text NOT NULL
 );
+-- Every write of a collection's counters (each add and each delete, in the write's own
+-- transaction) notifies listeners at commit: the mirrors of other instances catch up.
+-- A collection name too long for a notice (8000 bytes) is sent as null: "any collection".
+CREATE OR REPLACE FUNCTION taxii_counters_notify() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  PERFORM pg_notify('${CHANGES_CHANNEL}', json_build_array(TG_TABLE_SCHEMA,
+    CASE WHEN octet_length(NEW.collection) <= 4000 THEN NEW.collection END,
+    NEW.last_added::text, NEW.deletes::text)::text);
+  RETURN NULL;
+END $fn$;
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'taxii_counters_notify'
+      AND tgrelid = 'taxii_counters'::regclass) THEN
+    CREATE TRIGGER taxii_counters_notify AFTER INSERT OR UPDATE ON taxii_counters
+      FOR EACH ROW EXECUTE FUNCTION taxii_counters_notify();
+  END IF;
+END $$;
 `;
 
 const COMMA = 0x2c;
@@ -79,6 +105,11 @@ export class PostgresStorage implements TaxiiStorage {
   readonly #ownsReadPool: boolean;
   readonly #now: () => number;
   #ready: Promise<void> | undefined;
+  readonly #mirror: CollectionMirror | undefined;
+  /** The connection that `LISTEN`s for change notices, while the mirror has one. */
+  #listener: pg.Client | undefined;
+  #listenRetry: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
   /** SQL text → prepared statement name. Filters bind lists as arrays, so few texts occur. */
   readonly #names = new Map<string, string>();
 
@@ -96,12 +127,20 @@ export class PostgresStorage implements TaxiiStorage {
    * @param options - `readPool`: a read replica (pool or connection string) that object
    *   pages are read from; writes, deletes and status resources stay on `pool`. A replica
    *   replays commits in commit order, so a lagging one shows a prefix of the collection:
-   *   cursors never skip or repeat there, new objects only appear later. `now` replaces the
-   *   clock (milliseconds), for tests.
+   *   cursors never skip or repeat there, new objects only appear later. `mirror` keeps a
+   *   copy of each collection read in process memory (see {@link MirrorOptions}): pages are
+   *   then served without a database round trip, at the cost of the memory (bodies plus
+   *   about 240 bytes per object). The copy learns of other instances' writes from
+   *   `LISTEN`/`NOTIFY` on a connection of its own. `now` replaces the clock
+   *   (milliseconds), for tests.
    */
   constructor(
     pool: pg.Pool | string,
-    options: { readPool?: pg.Pool | string; now?: () => number } = {},
+    options: {
+      readPool?: pg.Pool | string;
+      now?: () => number;
+      mirror?: boolean | MirrorOptions;
+    } = {},
   ) {
     this.#ownsPool = typeof pool === 'string';
     this.#pool = typeof pool === 'string' ? new pg.Pool({ connectionString: pool }) : pool;
@@ -114,6 +153,118 @@ export class PostgresStorage implements TaxiiStorage {
           ? new pg.Pool({ connectionString: read })
           : read;
     this.#now = options.now ?? Date.now;
+    this.#mirror = options.mirror
+      ? new CollectionMirror(this.#mirrorSource(), options.mirror === true ? {} : options.mirror)
+      : undefined;
+  }
+
+  /** Counters and version reads for the mirror, from the database pages are read from. */
+  #mirrorSource(): MirrorSource {
+    const counters = async (collection: string): Promise<ChangeCounters> => {
+      await this.ready();
+      const result = await this.#readPool.query<[string, string]>({
+        name: 'taxii_change_marker',
+        text: 'SELECT last_added, deletes FROM taxii_counters WHERE collection = $1',
+        values: [collection],
+        rowMode: 'array',
+      });
+      const row = result.rows[0];
+      return row ? { lastAdded: Number(row[0]), deletes: Number(row[1]) } : EMPTY_COUNTERS;
+    };
+    const readSince = async (collection: string, after: number, limit: number) => {
+      await this.ready();
+      // One statement, so the counters and the versions come from one snapshot.
+      const result = await this.#readPool.query<
+        [
+          string,
+          string,
+          string | null,
+          string | null,
+          string | null,
+          string | null,
+          string | null,
+          string | null,
+          string | null,
+        ]
+      >({
+        name: 'taxii_mirror_since',
+        text: 'SELECT c.last_added, c.deletes, o.added, o.id, o.type, o.spec_version, o.version, o.version_key, o.body FROM taxii_counters c LEFT JOIN LATERAL (SELECT * FROM taxii_objects o WHERE o.collection = c.collection AND o.added > $2 ORDER BY o.added LIMIT $3) o ON true WHERE c.collection = $1',
+        values: [collection, String(after), limit],
+        rowMode: 'array',
+      });
+      const rows = result.rows;
+      if (rows.length === 0) return { counters: EMPTY_COUNTERS, objects: [] };
+      const counters = { lastAdded: Number(rows[0]![0]), deletes: Number(rows[0]![1]) };
+      const objects = rows
+        .filter((row) => row[2] !== null)
+        .map((row) => tupleToStored(row.slice(2) as ObjectTuple));
+      return { counters, objects };
+    };
+    return { counters, readSince };
+  }
+
+  /**
+   * Listens for change notices on a connection of its own (`LISTEN`), and tells the mirror
+   * whether they arrive: while the connection is down, the mirror reads the counters on
+   * every read instead, and it tries again every few seconds.
+   */
+  async #listen(): Promise<void> {
+    if (!this.#mirror || this.#listener || this.#closed) return;
+    const client = new pg.Client(this.#pool.options);
+    this.#listener = client;
+    const lost = () => {
+      if (this.#listener !== client) return;
+      this.#listener = undefined;
+      this.#mirror?.setNoticesArrive(false);
+      client.end().catch(() => {});
+      if (this.#closed) return;
+      this.#listenRetry = setTimeout(() => {
+        this.#listenRetry = undefined;
+        this.#listen().catch(() => {});
+      }, 2000);
+      this.#listenRetry.unref?.();
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    try {
+      await client.connect();
+      const schema = (await client.query<{ schema: string }>('SELECT current_schema() AS schema'))
+        .rows[0]!.schema;
+      client.on('notification', (message) => {
+        if (message.channel !== CHANGES_CHANNEL) return;
+        const notice = parseNotice(message.payload);
+        if (notice === undefined) {
+          // Not understood: every collection catches up at its next read.
+          this.#mirror?.changed(undefined);
+        } else if (notice.schema === schema) {
+          this.#mirror?.changed(notice.collection, notice.counters);
+        }
+      });
+      await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+      if (this.#listener === client && !this.#closed) this.#mirror.setNoticesArrive(true);
+    } catch {
+      lost();
+    }
+  }
+
+  /**
+   * Loads `collection` into the mirror now (see the `mirror` option), instead of at its
+   * first read, and says whether its pages are now served from memory: `false` when the
+   * storage has no mirror or the collection does not fit in its `maxBytes`.
+   *
+   * @example
+   * ```ts
+   * import { PostgresStorage } from '@intelshare/taxii-server/postgres';
+   *
+   * const storage = new PostgresStorage('postgres://taxii@db.internal/taxii', { mirror: true });
+   * const inMemory = await storage.loadMirror('indicators');
+   * await storage.close();
+   * ```
+   */
+  async loadMirror(collection: string): Promise<boolean> {
+    if (!this.#mirror) return false;
+    await this.ready();
+    return this.#mirror.load(collection);
   }
 
   /** Creates the tables and indexes if missing; called on first use, safe to call again. */
@@ -123,10 +274,14 @@ export class PostgresStorage implements TaxiiStorage {
       SCHEMA_LOCK,
       SCHEMA,
       'Cannot create the TAXII tables in PostgreSQL.',
-    ).catch((error: unknown) => {
-      this.#ready = undefined;
-      throw error;
-    });
+    )
+      // Listening before the first read: a change committed after a copy's snapshot is
+      // then always noticed.
+      .then(() => this.#listen())
+      .catch((error: unknown) => {
+        this.#ready = undefined;
+        throw error;
+      });
     return this.#ready;
   }
 
@@ -136,7 +291,7 @@ export class PostgresStorage implements TaxiiStorage {
 
   async addObjects(collection: string, objects: readonly NewObject[]): Promise<AddResult[]> {
     await this.ready();
-    return this.#transaction(async (client) => {
+    const added = await this.#transaction(async (client) => {
       await client.query(
         'INSERT INTO taxii_counters (collection, last_added) VALUES ($1, 0) ON CONFLICT DO NOTHING',
         [collection],
@@ -233,6 +388,8 @@ export class PostgresStorage implements TaxiiStorage {
       ]);
       return results;
     });
+    this.#mirror?.changed(collection);
+    return added;
   }
 
   /** The WHERE terms of a page after `$2`, and its bind values; `$3` is left for the limit. */
@@ -260,6 +417,8 @@ export class PostgresStorage implements TaxiiStorage {
 
   async queryObjects(collection: string, query: ObjectQuery): Promise<ObjectPage> {
     await this.ready();
+    const held = await this.#mirror?.serving(collection, query.after);
+    if (held) return held.objects(query);
     const [where, params] = this.#pageWhere(collection, query);
     // One more row than asked says whether another page follows, in the same round trip.
     const result = await this.#readPage<ObjectTuple>(
@@ -281,6 +440,8 @@ export class PostgresStorage implements TaxiiStorage {
    */
   async queryJoinedBodies(collection: string, query: ObjectQuery): Promise<JoinedBodiesPage> {
     await this.ready();
+    const held = await this.#mirror?.serving(collection, query.after);
+    if (held) return held.joinedBodies(query);
     const [where, params] = this.#pageWhere(collection, query);
     const result = await this.#readPage<[string, string]>(
       `SELECT o.added, o.body FROM taxii_objects o WHERE o.collection = $1 AND o.added > $2${where} ORDER BY o.added LIMIT $3 + 1`,
@@ -316,6 +477,8 @@ export class PostgresStorage implements TaxiiStorage {
    */
   async changeMarker(collection: string): Promise<string> {
     await this.ready();
+    const held = await this.#mirror?.marker(collection);
+    if (held !== undefined) return held;
     const result = await this.#readPool.query<[string, string]>({
       name: 'taxii_change_marker',
       text: 'SELECT last_added, deletes FROM taxii_counters WHERE collection = $1',
@@ -343,7 +506,7 @@ export class PostgresStorage implements TaxiiStorage {
       'taxii_objects',
       param,
     );
-    return this.#transaction(async (client) => {
+    const deleted = await this.#transaction(async (client) => {
       // Same lock as writers: flags are recomputed without a concurrent insert of this id.
       await client.query('SELECT 1 FROM taxii_counters WHERE collection = $1 FOR UPDATE', [
         collection,
@@ -364,6 +527,8 @@ export class PostgresStorage implements TaxiiStorage {
       );
       return removed;
     });
+    if (deleted > 0) this.#mirror?.changed(collection);
+    return deleted;
   }
 
   /**
@@ -409,7 +574,37 @@ export class PostgresStorage implements TaxiiStorage {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
+    this.#mirror?.close();
+    if (this.#listenRetry) clearTimeout(this.#listenRetry);
+    const listener = this.#listener;
+    this.#listener = undefined;
+    await listener?.end().catch(() => {});
     if (this.#ownsPool) await this.#pool.end();
     if (this.#ownsReadPool) await this.#readPool.end();
   }
+}
+
+const EMPTY_COUNTERS: ChangeCounters = { lastAdded: 0, deletes: 0 };
+
+/** A change notice's payload, or `undefined` when it is not one this version understands. */
+function parseNotice(
+  payload: string | undefined,
+): { schema: string; collection: string | undefined; counters: ChangeCounters } | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload ?? '');
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(value) || value.length !== 4) return undefined;
+  const [schema, collection, lastAdded, deletes] = value as unknown[];
+  if (typeof schema !== 'string' || (collection !== null && typeof collection !== 'string')) {
+    return undefined;
+  }
+  const counters = { lastAdded: Number(lastAdded), deletes: Number(deletes) };
+  if (!Number.isSafeInteger(counters.lastAdded) || !Number.isSafeInteger(counters.deletes)) {
+    return undefined;
+  }
+  return { schema, collection: collection ?? undefined, counters };
 }

@@ -1,0 +1,336 @@
+import { MemoryCollection } from './memory-collection';
+import type { StoredObject } from './taxii-storage';
+
+/**
+ * A collection's change counters as a SQL storage keeps them: `lastAdded`, the greatest
+ * `added` ever assigned (raised by every add that stores a version, never reused), and
+ * `deletes`, raised by every delete that removes one. Together they name the collection's
+ * content: `added` is assigned in commit order, so the collection at (`lastAdded`,
+ * `deletes`) holds exactly the versions added up to `lastAdded` that those deletes left.
+ */
+export interface ChangeCounters {
+  lastAdded: number;
+  deletes: number;
+}
+
+/** What a SQL storage gives the mirror of its collections. */
+export interface MirrorSource {
+  /** The collection's counters, read where the data lives. */
+  counters(collection: string): Promise<ChangeCounters>;
+  /**
+   * Read from one snapshot: the counters, and up to `limit` versions (every version, no
+   * filter) with `added` greater than `after`, in `added` order.
+   */
+  readSince(
+    collection: string,
+    after: number,
+    limit: number,
+  ): Promise<{ counters: ChangeCounters; objects: StoredObject[] }>;
+}
+
+/**
+ * Options of a SQL storage's in-process mirror (`mirror` of `SqliteStorage` and
+ * `PostgresStorage`).
+ *
+ * @example
+ * ```ts
+ * import type { MirrorOptions } from '@intelshare/taxii-server';
+ *
+ * const mirror: MirrorOptions = { maxBytes: 2 * 1024 ** 3 };
+ * ```
+ * @see /taxii-server/mirror/
+ */
+export interface MirrorOptions {
+  /**
+   * The most memory the mirror may hold, over all collections: object bodies plus
+   * {@link MIRROR_BYTES_PER_OBJECT} of index per object. A collection that would take the
+   * mirror past it is not mirrored; its pages are read from the database. Default 1 GiB.
+   */
+  maxBytes?: number;
+}
+
+/**
+ * Memory a mirrored object takes besides its body (its record, its place in three
+ * indexes), as measured on a million objects (see the mirror docs page).
+ */
+export const MIRROR_BYTES_PER_OBJECT = 240;
+
+const DEFAULT_MAX_BYTES = 2 ** 30;
+/** Versions read per statement while loading or catching up. */
+const CHUNK = 5000;
+
+type EntryState = 'loading' | 'ready' | 'too-large';
+
+interface Entry {
+  state: EntryState;
+  /** What is held, in `added` order (absent unless ready). */
+  data: MemoryCollection | undefined;
+  /** The source's delete count the data reflects. */
+  deletes: number;
+  /** A change may have happened since the data was last brought up to date. */
+  stale: boolean;
+  /** A load or catch-up in progress, which readers wait for instead of starting another. */
+  work: Promise<void> | undefined;
+}
+
+/**
+ * A copy of a SQL storage's collections in process memory ({@link MemoryCollection}s), kept
+ * current from the database, so pages are served at memory speed while the database stays
+ * the only place written to. The source's counters say when the copy is behind:
+ *
+ * - Without change notices (SQLite; PostgreSQL while its notice connection is down), every
+ *   read first reads the counters (one primary-key read): a changed `lastAdded` makes the
+ *   read catch up first, a changed `deletes` drops the copy (it is loaded again).
+ * - With change notices (PostgreSQL `LISTEN`), a notice marks the collection stale and the
+ *   next read catches up; a read whose position (`added_after`, cursor) is past the copy
+ *   catches up first, so a cursor issued by a fresher instance is continued exactly.
+ *
+ * Catching up reads only versions with `added` past the copy's last: `added` is assigned in
+ * commit order, so the copy is always a prefix of the collection as it was at some commit,
+ * and a reader never skips or repeats an object. A collection is held whole or not at all:
+ * while it loads, or when it does not fit in `maxBytes`, its reads go to the database.
+ */
+export class CollectionMirror {
+  readonly #source: MirrorSource;
+  readonly #maxBytes: number;
+  /** Whether change notices are arriving (set by the storage); reads trust them then. */
+  #noticesArrive = false;
+  readonly #entries = new Map<string, Entry>();
+  #closed = false;
+
+  constructor(source: MirrorSource, options: MirrorOptions = {}) {
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+      throw new TypeError('`mirror.maxBytes` must be a non-negative integer.');
+    }
+    this.#source = source;
+    this.#maxBytes = maxBytes;
+  }
+
+  /**
+   * The held copy of `collection`, current enough to answer a read that starts after
+   * position `after`, or `undefined` when the read must go to the database (the collection
+   * is loading or too large). The first read of a collection loads it: a collection that
+   * fits in one read is served from memory at once, a larger one loads in the background.
+   * `verify` reads the counters even while change notices arrive.
+   */
+  async serving(
+    collection: string,
+    after: number,
+    verify = false,
+  ): Promise<MemoryCollection | undefined> {
+    if (this.#closed) return undefined;
+    let entry = this.#entries.get(collection);
+    if (!entry) {
+      const started = this.#newEntry(collection);
+      entry = started.entry;
+      await started.firstChunk;
+    } else if (entry.state === 'ready' && (verify || !this.#noticesArrive)) {
+      const counters = await this.#source.counters(collection);
+      if (counters.deletes !== entry.deletes) {
+        this.#drop(collection, entry);
+        return undefined;
+      }
+      if (counters.lastAdded !== entry.data!.lastAdded) entry.stale = true;
+    }
+    if (entry.state !== 'ready') return undefined;
+    if (entry.stale || after > entry.data!.lastAdded) await this.#catchUp(collection, entry);
+    return entry.state === 'ready' ? entry.data : undefined;
+  }
+
+  /**
+   * The change marker of the held copy (`mirror:<lastAdded>:<deletes>`), brought up to the
+   * database's counters first (also while change notices arrive: a view that caches under
+   * the marker sees another instance's write at once); `undefined` when reads of the
+   * collection go to the database.
+   */
+  async marker(collection: string): Promise<string | undefined> {
+    const data = await this.serving(collection, 0, true);
+    const entry = this.#entries.get(collection);
+    return data && entry ? `mirror:${data.lastAdded}:${entry.deletes}` : undefined;
+  }
+
+  /**
+   * Loads `collection` (or waits for its load) and says whether it is now served from
+   * memory: `false` when it does not fit.
+   */
+  async load(collection: string): Promise<boolean> {
+    if (this.#closed) return false;
+    let entry = this.#entries.get(collection);
+    if (!entry) entry = this.#newEntry(collection).entry;
+    while (entry.work) await entry.work;
+    if (entry.state === 'ready') await this.serving(collection, 0);
+    return this.#entries.get(collection)?.state === 'ready';
+  }
+
+  /**
+   * A write this process made, or a change notice: the next read of `collection` (of every
+   * collection when `undefined`) catches up first. With the counters of a notice, only a
+   * change past the copy counts, and a higher delete count drops the copy at once.
+   */
+  changed(collection: string | undefined, counters?: ChangeCounters): void {
+    const entries =
+      collection === undefined
+        ? [...this.#entries]
+        : ([[collection, this.#entries.get(collection)]] as const);
+    for (const [name, entry] of entries) {
+      if (!entry) continue;
+      if (!counters || entry.state !== 'ready') entry.stale = true;
+      // Counters only grow: a notice with lower ones is older than the copy's snapshot.
+      else if (counters.deletes > entry.deletes) this.#drop(name, entry);
+      else if (counters.lastAdded > entry.data!.lastAdded) entry.stale = true;
+    }
+  }
+
+  /**
+   * Whether change notices arrive. While they do, reads trust them instead of reading the
+   * counters; when they start again, every collection catches up once (a change may have
+   * been missed in between).
+   */
+  setNoticesArrive(arrive: boolean): void {
+    if (arrive && !this.#noticesArrive) this.changed(undefined);
+    this.#noticesArrive = arrive;
+  }
+
+  /** Drops every copy; later reads go to the database. */
+  close(): void {
+    this.#closed = true;
+    this.#entries.clear();
+  }
+
+  /** Starts loading `collection`; `firstChunk` settles once its first chunk is read. */
+  #newEntry(collection: string): { entry: Entry; firstChunk: Promise<void> } {
+    const entry: Entry = {
+      state: 'loading',
+      data: undefined,
+      deletes: 0,
+      stale: false,
+      work: undefined,
+    };
+    this.#entries.set(collection, entry);
+    let firstChunkRead!: () => void;
+    const firstChunk = new Promise<void>((resolve) => {
+      firstChunkRead = resolve;
+    });
+    const work: Promise<void> = this.#load(collection, entry, firstChunkRead).finally(() => {
+      firstChunkRead();
+      if (entry.work === work) entry.work = undefined;
+    });
+    entry.work = work;
+    return { entry, firstChunk };
+  }
+
+  /** Forgets a copy: the next read starts loading the collection again. */
+  #drop(collection: string, entry: Entry): void {
+    entry.state = 'loading';
+    entry.data = undefined;
+    if (this.#entries.get(collection) === entry) this.#entries.delete(collection);
+  }
+
+  /** Bytes held by every ready copy but `except`. */
+  #heldBytes(except: Entry): number {
+    let bytes = 0;
+    for (const entry of this.#entries.values()) {
+      if (entry !== except && entry.data) bytes += footprint(entry.data);
+    }
+    return bytes;
+  }
+
+  /**
+   * Reads the whole collection, chunk by chunk, and makes it ready. `firstChunkRead` is
+   * called after the first chunk: the read that started the load waits only for that, so a
+   * small collection is served from memory at once while a larger one loads as reads go to
+   * the database. A failed read or a delete during the load drops the entry (the next read
+   * starts again); a collection past the budget stays `too-large`.
+   */
+  async #load(collection: string, entry: Entry, firstChunkRead: () => void): Promise<void> {
+    const data = new MemoryCollection();
+    let deletes: number | undefined;
+    const budget = this.#maxBytes - this.#heldBytes(entry);
+    entry.stale = false;
+    try {
+      for (;;) {
+        if (this.#closed || this.#entries.get(collection) !== entry) return;
+        const read = await this.#source.readSince(collection, data.lastAdded, CHUNK);
+        deletes ??= read.counters.deletes;
+        if (read.counters.deletes !== deletes || !appendInOrder(data, read.objects)) {
+          // What was read may hold removed versions (or came out of order): start again.
+          this.#drop(collection, entry);
+          return;
+        }
+        if (footprint(data) > budget) {
+          entry.state = 'too-large';
+          return;
+        }
+        if (read.objects.length < CHUNK) break;
+        firstChunkRead();
+      }
+    } catch {
+      // Reads go to the database, which reports the failure; the next read starts again.
+      this.#drop(collection, entry);
+      return;
+    }
+    if (entry.state !== 'loading' || this.#entries.get(collection) !== entry) return;
+    entry.data = data;
+    entry.deletes = deletes;
+    entry.state = 'ready';
+  }
+
+  /** Brings a ready copy up to the database's latest commit (one at a time per collection). */
+  async #catchUp(collection: string, entry: Entry): Promise<void> {
+    if (entry.work) {
+      await entry.work;
+      return;
+    }
+    entry.work = (async () => {
+      entry.stale = false;
+      const data = entry.data!;
+      const budget = this.#maxBytes - this.#heldBytes(entry);
+      try {
+        for (;;) {
+          const read = await this.#source.readSince(collection, data.lastAdded, CHUNK);
+          if (entry.state !== 'ready' || entry.data !== data) return;
+          if (read.counters.deletes !== entry.deletes) {
+            this.#drop(collection, entry);
+            return;
+          }
+          if (!appendInOrder(data, read.objects)) {
+            this.#drop(collection, entry);
+            return;
+          }
+          if (footprint(data) > budget) {
+            entry.state = 'too-large';
+            entry.data = undefined;
+            return;
+          }
+          if (read.objects.length < CHUNK) return;
+        }
+      } catch (error) {
+        // The read fails as a database read would; the next one tries again.
+        entry.stale = true;
+        throw error;
+      }
+    })().finally(() => {
+      entry.work = undefined;
+    });
+    await entry.work;
+  }
+}
+
+/** Memory a copy takes, as {@link MirrorOptions.maxBytes} counts it. */
+function footprint(data: MemoryCollection): number {
+  return data.bodyBytes + data.size * MIRROR_BYTES_PER_OBJECT;
+}
+
+/**
+ * Appends versions read past the copy's last one. `false` (nothing more appended) when one
+ * is not past the last: the source broke its commit-order contract, and a copy that may
+ * have missed a version is not served.
+ */
+function appendInOrder(data: MemoryCollection, objects: readonly StoredObject[]): boolean {
+  for (const o of objects) {
+    if (!(o.added > data.lastAdded)) return false;
+    data.append(o);
+  }
+  return true;
+}
