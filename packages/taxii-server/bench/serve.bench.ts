@@ -15,6 +15,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   type BenchCase,
   type BenchSuiteResult,
@@ -76,6 +78,31 @@ interface Target {
 
 const random = seededRandom(42);
 
+/** Room for the whole collection: the bench measures pages served from the copy. */
+const MIRROR_BYTES = 8 * 2 ** 30;
+
+/** A full garbage collection, for heap figures (the child runs without --expose-gc). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+/** Loads the mirror of the bench collection, and records how long and how much heap. */
+async function loadMirror(
+  storage: SqliteStorage | PostgresStorage,
+  settings: Record<string, number>,
+): Promise<void> {
+  collectGarbage();
+  const heapBefore = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+  const started = performance.now();
+  if (!(await storage.loadMirror('bench')))
+    throw new Error('the mirror did not take the collection');
+  settings.mirrorLoadSeconds = Number(((performance.now() - started) / 1000).toFixed(1));
+  collectGarbage();
+  const heapAfter = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+  settings.mirrorHeapBytes = heapAfter - heapBefore;
+}
+
 function pageUrl(target: Target, limit: number): string {
   // stay clear of the end so every page is full
   const span = (target.range.last - target.range.first) * 0.95;
@@ -110,7 +137,10 @@ async function latencies(target: Target, limit: number, runs: number) {
   return percentiles(times);
 }
 
-const ALL_STORAGES = ['memory', 'sqlite', 'postgres'];
+// `sqlite-mirror`/`postgres-mirror`: the same storages with their in-process mirror
+// (`mirror` option), loaded before measuring; `settings.mirrorLoadSeconds` says how long the
+// load took and `settings.mirrorHeapBytes` how much heap the loaded copy added.
+const ALL_STORAGES = ['memory', 'sqlite', 'postgres', 'sqlite-mirror', 'postgres-mirror'];
 // TAXII_BENCH_STORAGES=memory,sqlite measures only those; the combined result keeps the
 // other storages' cases from the previous result file (each case carries its own date).
 const STORAGES = (process.env.TAXII_BENCH_STORAGES ?? ALL_STORAGES.join(','))
@@ -160,7 +190,7 @@ if (childArg === undefined) {
     const measured = runs.map(({ storage, report }) => ({
       storage,
       date,
-      objects: storage === 'postgres' ? PG_OBJECTS : OBJECTS,
+      objects: storage.startsWith('postgres') ? PG_OBJECTS : OBJECTS,
       ...report.cases[0],
       baseline: report.baseline,
       latency: (report.extra as { latency: unknown }).latency,
@@ -204,28 +234,32 @@ async function measureOne(storageName: string): Promise<void> {
     const memoryLoad = await load(memory);
     loadSeconds.memory = Number(memoryLoad.seconds.toFixed(1));
     targets.push({ name: 'memory', handler: handlerFor(memory), range: memoryLoad });
-  } else if (storageName === 'sqlite') {
+  } else if (storageName === 'sqlite' || storageName === 'sqlite-mirror') {
     const dir = mkdtempSync(join(tmpdir(), 'taxii-bench-'));
     // TAXII_BENCH_SQLITE_MMAP=0 measures SQLite without memory-mapped reads (its default)
     const mmapBytes = Number(process.env.TAXII_BENCH_SQLITE_MMAP ?? 2 ** 30);
     settings.sqliteMmapBytes = mmapBytes;
-    const sqlite = new SqliteStorage(join(dir, 'bench.db'), { mmapBytes });
+    const mirror = storageName === 'sqlite-mirror' ? { maxBytes: MIRROR_BYTES } : undefined;
+    const sqlite = new SqliteStorage(join(dir, 'bench.db'), { mmapBytes, mirror });
     const sqliteLoad = await load(sqlite);
     await sqlite.analyze();
     loadSeconds.sqlite = Number(sqliteLoad.seconds.toFixed(1));
-    targets.push({ name: 'sqlite', handler: handlerFor(sqlite), range: sqliteLoad });
+    if (mirror) await loadMirror(sqlite, settings);
+    targets.push({ name: storageName, handler: handlerFor(sqlite), range: sqliteLoad });
     cleanups.push(async () => {
       await sqlite.close();
       rmSync(dir, { recursive: true, force: true });
     });
   } else {
     const pg = await startPostgres();
-    const postgres = new PostgresStorage(pg.url);
+    const mirror = storageName === 'postgres-mirror' ? { maxBytes: MIRROR_BYTES } : undefined;
+    const postgres = new PostgresStorage(pg.url, { mirror });
     const postgresLoad = await load(postgres, PG_OBJECTS);
     // what autovacuum does shortly after a bulk import
     await postgres.analyze();
     loadSeconds.postgres = Number(postgresLoad.seconds.toFixed(1));
-    targets.push({ name: 'postgres', handler: handlerFor(postgres), range: postgresLoad });
+    if (mirror) await loadMirror(postgres, settings);
+    targets.push({ name: storageName, handler: handlerFor(postgres), range: postgresLoad });
     cleanups.push(async () => {
       await postgres.close();
       await pg.stop();

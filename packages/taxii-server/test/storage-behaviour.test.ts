@@ -185,6 +185,9 @@ function behaviour(name: string, harness: () => Harness) {
         indicator(2).id,
       ]);
       expect(await q({ ids: [indicator(2).id], types: ['malware'] })).toEqual([]);
+      // a value listed twice is asked for once (`match[id]=x,x`, as SQL's IN reads it)
+      expect(await q({ ids: [indicator(2).id, indicator(2).id] })).toEqual([indicator(2).id]);
+      expect(await q({ types: ['malware', 'malware'] })).toEqual([malware(1).id, malware(2).id]);
       expect(await q({ specVersions: ['2.0'] })).toEqual([]);
       expect(await q({ specVersions: ['2.1'] })).toHaveLength(4);
       expect(await q({ after: added[1]!.added })).toEqual([indicator(2).id, malware(2).id]);

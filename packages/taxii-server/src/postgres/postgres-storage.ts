@@ -139,7 +139,7 @@ export class PostgresStorage implements TaxiiStorage {
     options: {
       readPool?: pg.Pool | string;
       now?: () => number;
-      mirror?: boolean | MirrorOptions;
+      mirror?: boolean | MirrorOptions | undefined;
     } = {},
   ) {
     this.#ownsPool = typeof pool === 'string';

@@ -147,7 +147,11 @@ export class SqliteStorage implements TaxiiStorage {
    */
   constructor(
     filename: string,
-    options: { now?: () => number; mmapBytes?: number; mirror?: boolean | MirrorOptions } = {},
+    options: {
+      now?: () => number;
+      mmapBytes?: number;
+      mirror?: boolean | MirrorOptions | undefined;
+    } = {},
   ) {
     this.#now = options.now ?? Date.now;
     const mmapBytes = options.mmapBytes ?? 0;

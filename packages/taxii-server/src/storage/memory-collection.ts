@@ -166,11 +166,12 @@ export class MemoryCollection {
     // Pick the smallest candidate list: ids, then types, then everything.
     let sources: MemoryRecord[][];
     if (query.ids) {
-      sources = query.ids.map((id) => this.#byId.get(id) ?? []);
+      // Each id once: `match[id]=x,x` asks for x, as SQL's `IN` reads it.
+      sources = [...new Set(query.ids)].map((id) => this.#byId.get(id) ?? []);
       const merged = sources.flat().sort((a, b) => a.added - b.added);
       sources = [merged];
     } else if (types) {
-      sources = types.map((t) => this.#byType.get(t) ?? []);
+      sources = [...new Set(types)].map((t) => this.#byType.get(t) ?? []);
     } else {
       sources = [this.#byAdded];
     }
