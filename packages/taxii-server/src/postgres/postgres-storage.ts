@@ -130,7 +130,7 @@ export class PostgresStorage implements TaxiiStorage {
    *   cursors never skip or repeat there, new objects only appear later. `mirror` keeps a
    *   copy of each collection read in process memory (see {@link MirrorOptions}): pages are
    *   then served without a database round trip, at the cost of the memory (bodies plus
-   *   about 240 bytes per object). The copy learns of other instances' writes from
+   *   300 to 400 bytes per object). The copy learns of other instances' writes from
    *   `LISTEN`/`NOTIFY` on a connection of its own. `now` replaces the clock
    *   (milliseconds), for tests.
    */

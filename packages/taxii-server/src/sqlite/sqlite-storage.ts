@@ -142,7 +142,7 @@ export class SqliteStorage implements TaxiiStorage {
    *   (0) by default, as in SQLite: an I/O error on a mapped file ends the process instead of
    *   failing one query. `mirror` keeps a copy of each collection read in process memory,
    *   kept current from the file (see {@link MirrorOptions}): pages are then served at
-   *   memory speed, at the cost of the memory (bodies plus about 240 bytes per object).
+   *   memory speed, at the cost of the memory (bodies plus 300 to 400 bytes per object).
    *   Writes by other processes on the same file are seen by the next read.
    */
   constructor(

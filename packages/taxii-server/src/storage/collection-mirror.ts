@@ -42,18 +42,19 @@ export interface MirrorSource {
  */
 export interface MirrorOptions {
   /**
-   * The most memory the mirror may hold, over all collections: object bodies plus
-   * {@link MIRROR_BYTES_PER_OBJECT} of index per object. A collection that would take the
+   * The most memory the mirror may hold, over all collections, counted as object bodies
+   * plus 400 bytes of record and indexes per object. A collection that would take the
    * mirror past it is not mirrored; its pages are read from the database. Default 1 GiB.
    */
   maxBytes?: number;
 }
 
 /**
- * Memory a mirrored object takes besides its body (its record, its place in three
- * indexes), as measured on a million objects (see the mirror docs page).
+ * Memory a mirrored object takes besides its body (its record, its id, its place in three
+ * indexes): 296 bytes measured on 300 000 generated indicators whose neighbours share their
+ * timestamps, about 100 more when every object has timestamps of its own.
  */
-export const MIRROR_BYTES_PER_OBJECT = 240;
+export const MIRROR_BYTES_PER_OBJECT = 400;
 
 const DEFAULT_MAX_BYTES = 2 ** 30;
 /** Versions read per statement while loading or catching up. */

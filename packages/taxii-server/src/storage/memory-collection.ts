@@ -9,14 +9,22 @@ import type {
 } from './taxii-storage';
 
 /**
- * A stored version, the list of all versions of its id (shared with `byId`), and where its
- * body lies in the collection's slabs.
+ * A held version: its indexed fields and where its body lies in the collection's slabs (the
+ * body view itself is made only when a caller asks for the object: a view per record would
+ * cost more memory than most bodies). Kept small: a mirror holds millions of these.
  */
-interface MemoryRecord extends StoredObject, SlabPlace {
-  siblings: MemoryRecord[];
+interface MemoryRecord extends SlabPlace {
+  id: string;
+  type: string;
+  specVersion: string;
+  version: string | null;
+  versionKey: string;
+  added: number;
+  /** Every held version of the id, shared between them; `undefined` while it is the only one. */
+  siblings: MemoryRecord[] | undefined;
 }
 
-/** What callers get: the record without the collection's own links. */
+/** What callers get: the record's fields and a view of its body. */
 function toStored(r: MemoryRecord): StoredObject {
   return {
     id: r.id,
@@ -25,8 +33,13 @@ function toStored(r: MemoryRecord): StoredObject {
     version: r.version,
     versionKey: r.versionKey,
     added: r.added,
-    body: r.body,
+    body: r.slab.subarray(r.start, r.end),
   };
+}
+
+/** The held versions of a record's id (itself alone, or the shared list). */
+function versionsOf(r: MemoryRecord): MemoryRecord[] {
+  return r.siblings ?? [r];
 }
 
 /** First index in `list` (sorted by `added`) whose `added` is greater than `after`. */
@@ -75,7 +88,12 @@ export class MemoryCollection {
   /** Every held version in `added` order (deleted ones are removed). */
   readonly #byAdded: MemoryRecord[] = [];
   readonly #byType = new Map<string, MemoryRecord[]>();
-  readonly #byId = new Map<string, MemoryRecord[]>();
+  /** The record of an id with one version, or the shared list of its versions. */
+  readonly #byId = new Map<string, MemoryRecord | MemoryRecord[]>();
+  /** Short strings repeated across records (types, spec versions), held once. */
+  readonly #interned = new Map<string, string>();
+  /** The last record appended: consecutive versions often share their timestamps. */
+  #previous: MemoryRecord | undefined;
   readonly #bodies = new BodySlabs();
   #lastAdded = 0;
   #bodyBytes = 0;
@@ -95,9 +113,24 @@ export class MemoryCollection {
     return this.#bodyBytes;
   }
 
+  /** The held versions of `id` (an empty list when none). */
+  #versions(id: string): MemoryRecord[] {
+    const held = this.#byId.get(id);
+    return held === undefined ? [] : Array.isArray(held) ? held : [held];
+  }
+
   /** The held version of `id` with this version key, if any. */
   find(id: string, versionKey: string): StoredObject | undefined {
-    return this.#byId.get(id)?.find((r) => r.versionKey === versionKey);
+    const record = this.#versions(id).find((r) => r.versionKey === versionKey);
+    return record && toStored(record);
+  }
+
+  #intern(value: string): string {
+    const held = this.#interned.get(value);
+    if (held !== undefined) return held;
+    // Bounded: types and spec versions are few; anything else is simply not interned.
+    if (this.#interned.size < 256) this.#interned.set(value, value);
+    return value;
   }
 
   /**
@@ -110,22 +143,33 @@ export class MemoryCollection {
     }
     // Encoded (or copied) once here, so every page copies slab bytes.
     const body = typeof o.body === 'string' ? this.#bodies.add(o.body) : this.#bodies.move(o.body);
+    const previous = this.#previous;
     const record: MemoryRecord = {
       id: o.id,
-      type: o.type,
-      specVersion: o.specVersion,
-      version: o.version,
-      versionKey: o.versionKey,
+      type: this.#intern(o.type),
+      specVersion: this.#intern(o.specVersion),
+      version: previous?.version === o.version ? previous.version : o.version,
+      versionKey: previous?.versionKey === o.versionKey ? previous.versionKey : o.versionKey,
       added: o.added,
-      body,
-      siblings: [],
+      siblings: undefined,
       ...this.#bodies.place(body),
     };
+    this.#previous = record;
     this.#lastAdded = o.added;
     this.#bodyBytes += body.byteLength;
     this.#byAdded.push(record);
-    pushTo(this.#byType, o.type, record);
-    record.siblings = pushTo(this.#byId, o.id, record);
+    pushTo(this.#byType, record.type, record);
+    const held = this.#byId.get(o.id);
+    if (held === undefined) this.#byId.set(o.id, record);
+    else if (Array.isArray(held)) {
+      held.push(record);
+      record.siblings = held;
+    } else {
+      const versions = [held, record];
+      held.siblings = versions;
+      record.siblings = versions;
+      this.#byId.set(o.id, versions);
+    }
   }
 
   /** The page of a query, as stored objects. */
@@ -157,7 +201,7 @@ export class MemoryCollection {
       if (versions.all) return true;
       const all = r.siblings;
       // The usual case, an object with one version: it is its first and last version.
-      if (all.length === 1)
+      if (all === undefined || all.length === 1)
         return versions.first || versions.last || versions.keys.includes(r.versionKey);
       const siblings = specVersions ? all.filter((s) => specVersions.includes(s.specVersion)) : all;
       return versionSelected(r, siblings, versions);
@@ -167,7 +211,7 @@ export class MemoryCollection {
     let sources: MemoryRecord[][];
     if (query.ids) {
       // Each id once: `match[id]=x,x` asks for x, as SQL's `IN` reads it.
-      sources = [...new Set(query.ids)].map((id) => this.#byId.get(id) ?? []);
+      sources = [...new Set(query.ids)].map((id) => this.#versions(id));
       const merged = sources.flat().sort((a, b) => a.added - b.added);
       sources = [merged];
     } else if (types) {
@@ -207,28 +251,39 @@ export class MemoryCollection {
 
   /** Removes the versions of `id` the selector and spec versions pick; returns how many. */
   delete(id: string, versions: VersionSelector, specVersions?: readonly string[]): number {
-    const list = this.#byId.get(id);
-    if (!list) return 0;
+    const list = this.#versions(id);
+    if (list.length === 0) return 0;
     const siblings = list.filter((r) => !specVersions || specVersions.includes(r.specVersion));
-    const doomed = siblings.filter((r) => versionSelected(r, siblings, versions));
+    const doomed = new Set(siblings.filter((r) => versionSelected(r, siblings, versions)));
+    if (doomed.size === 0) return 0;
     const emptied = new Set<ArrayBufferLike>();
     for (const record of doomed) {
       removeFrom(this.#byAdded, record);
       removeFrom(this.#byType.get(record.type) ?? [], record);
-      list.splice(list.indexOf(record), 1);
-      this.#bodyBytes -= record.body.byteLength;
-      if (this.#bodies.remove(record.body)) emptied.add(record.body.buffer);
+      this.#bodyBytes -= record.end - record.start;
+      if (this.#bodies.remove(record.slab.subarray(record.start, record.end))) {
+        emptied.add(record.slab.buffer);
+      }
+      if (this.#previous === record) this.#previous = undefined;
+    }
+    const kept = list.filter((r) => !doomed.has(r));
+    if (kept.length === 0) this.#byId.delete(id);
+    else if (kept.length === 1) {
+      kept[0]!.siblings = undefined;
+      this.#byId.set(id, kept[0]!);
+    } else {
+      for (const r of kept) r.siblings = kept;
+      this.#byId.set(id, kept);
     }
     if (emptied.size > 0) {
       // Most of such a slab is deleted: move what is left so the slab can be freed.
       for (const record of this.#byAdded) {
-        if (emptied.has(record.body.buffer)) {
-          record.body = this.#bodies.move(record.body);
-          Object.assign(record, this.#bodies.place(record.body));
+        if (emptied.has(record.slab.buffer)) {
+          const moved = this.#bodies.move(record.slab.subarray(record.start, record.end));
+          Object.assign(record, this.#bodies.place(moved));
         }
       }
     }
-    if (list.length === 0) this.#byId.delete(id);
-    return doomed.length;
+    return doomed.size;
   }
 }

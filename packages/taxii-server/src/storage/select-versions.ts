@@ -1,4 +1,4 @@
-import type { StoredObject, VersionSelector } from './taxii-storage';
+import type { VersionSelector } from './taxii-storage';
 
 /**
  * Whether `record` is picked by the version selector among `siblings` (all stored
@@ -6,8 +6,8 @@ import type { StoredObject, VersionSelector } from './taxii-storage';
  * storage; the SQL storages express the same rule in SQL.
  */
 export function versionSelected(
-  record: StoredObject,
-  siblings: readonly StoredObject[],
+  record: { versionKey: string },
+  siblings: readonly { versionKey: string }[],
   selector: VersionSelector,
 ): boolean {
   if (selector.all) return true;
