@@ -22,6 +22,7 @@ export { TaxiiHttpError } from './errors/taxii-http-error';
 export { createTaxiiHandler } from './handler/create-taxii-handler';
 export type { RateLimitStore } from './limits/rate-limit-store';
 export { STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from './media-types';
+export type { MirrorOptions } from './storage/collection-mirror';
 export { MemoryStorage } from './storage/memory-storage';
 export type {
   AddResult,

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryStorage } from '../src/index';
+import { MemoryStorage, serverConfigFileSchema } from '../src/index';
 import { openAuditLog, openStorage, type RunningServer, serve } from '../src/node/index';
 import { SqliteStorage } from '../src/sqlite/index';
 
@@ -81,6 +81,23 @@ describe('openStorage / openAuditLog', () => {
       const sqlite = await openStorage(`sqlite:${join(dir, 'taxii.db')}`);
       expect(sqlite).toBeInstanceOf(SqliteStorage);
       await sqlite.close();
+      // `mirror` of a config file: the SQLite storage serves collections from memory
+      const mirrored = (await openStorage(`sqlite:${join(dir, 'taxii.db')}`, {
+        mirror: { maxBytes: 1 << 20 },
+      })) as SqliteStorage;
+      expect(await mirrored.loadMirror('c')).toBe(true);
+      await mirrored.close();
+      const plain = (await openStorage(`sqlite:${join(dir, 'taxii.db')}`)) as SqliteStorage;
+      expect(await plain.loadMirror('c')).toBe(false);
+      await plain.close();
+      const file = serverConfigFileSchema.safeParse({
+        title: 'T',
+        cursorSecret: '0123456789abcdef',
+        apiRoots: [{ path: 'api', title: 'API' }],
+        mirror: { maxBytes: -1 },
+      });
+      expect(file.success).toBe(false);
+      expect(file.error?.issues[0]?.path).toEqual(['mirror', 'maxBytes']);
       await expect(openStorage('ftp://x')).rejects.toThrow('storage: Unknown storage URL');
       const log = await openAuditLog(`sqlite:${join(dir, 'audit.db')}`);
       expect(log.entries()).toEqual([]);

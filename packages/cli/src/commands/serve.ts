@@ -201,7 +201,7 @@ async function serveConfig(
   }
   let storage: Awaited<ReturnType<typeof openStorage>>;
   try {
-    storage = await openStorage(file.storage);
+    storage = await openStorage(file.storage, { mirror: file.mirror });
   } catch (error) {
     if ((error as { code?: unknown }).code === undefined) throw error;
     throw ioError(

@@ -50,6 +50,13 @@ export const serverConfigFileSchema = z.strictObject({
       'use `memory:`, `sqlite:<file>` or `postgres://…`',
     )
     .default('memory'),
+  /**
+   * Keep a copy of each collection read in process memory, for SQLite and PostgreSQL
+   * storage (`true`, or `{ maxBytes }`; see `MirrorOptions`). Ignored for `memory`.
+   */
+  mirror: z
+    .union([z.boolean(), z.strictObject({ maxBytes: z.number().int().nonnegative() })])
+    .optional(),
   /** Where the policy audit log of view reads is kept: `memory` or `sqlite:<file>`. */
   audit: z
     .string()

@@ -1,6 +1,7 @@
 import { AuditLog } from '@intelshare/policy';
 import { IntelshareError } from '@intelshare/stix';
 import type { RateLimitStore } from '../limits/rate-limit-store';
+import type { MirrorOptions } from '../storage/collection-mirror';
 import { MemoryStorage } from '../storage/memory-storage';
 import type { TaxiiStorage } from '../storage/taxii-storage';
 
@@ -10,6 +11,8 @@ import type { TaxiiStorage } from '../storage/taxii-storage';
  * optional peers.
  *
  * @param url - the storage URL.
+ * @param options - `mirror`: the config file's `mirror` (SQLite and PostgreSQL keep a copy
+ *   of each collection read in process memory; ignored for `memory:`).
  * @returns the opened storage.
  * @example
  * ```ts
@@ -19,15 +22,19 @@ import type { TaxiiStorage } from '../storage/taxii-storage';
  * await storage.close();
  * ```
  */
-export async function openStorage(url: string): Promise<TaxiiStorage> {
+export async function openStorage(
+  url: string,
+  options: { mirror?: boolean | MirrorOptions | undefined } = {},
+): Promise<TaxiiStorage> {
+  const mirror = options.mirror ?? false;
   if (url === 'memory' || url === 'memory:') return new MemoryStorage();
   if (url.startsWith('sqlite:')) {
     const { SqliteStorage } = await import('../sqlite/sqlite-storage');
-    return new SqliteStorage(url.slice('sqlite:'.length));
+    return new SqliteStorage(url.slice('sqlite:'.length), { mirror });
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const { PostgresStorage } = await import('../postgres/postgres-storage');
-    const storage = new PostgresStorage(url);
+    const storage = new PostgresStorage(url, { mirror });
     await storage.ready();
     return storage;
   }

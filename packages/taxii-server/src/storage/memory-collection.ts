@@ -37,11 +37,6 @@ function toStored(r: MemoryRecord): StoredObject {
   };
 }
 
-/** The held versions of a record's id (itself alone, or the shared list). */
-function versionsOf(r: MemoryRecord): MemoryRecord[] {
-  return r.siblings ?? [r];
-}
-
 /** First index in `list` (sorted by `added`) whose `added` is greater than `after`. */
 function upperBound(list: readonly MemoryRecord[], after: number): number {
   let lo = 0;
