@@ -126,4 +126,88 @@ describe('CursorCodec', () => {
       await expect(webCodec.decode(cursor, `${scope}x`)).rejects.toMatchObject({ status: 400 });
     }
   });
+
+  it('accepts exactly the tokens the atob-and-WebCrypto rules accept', async () => {
+    const codec = new CursorCodec(SECRET);
+    const key = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(SECRET),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
+    const referenceBytes = (text: string) => {
+      if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
+      const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+      try {
+        const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+        return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+      } catch {
+        return undefined;
+      }
+    };
+    /** The position the reference rules read from `token`, or undefined if they refuse it. */
+    const referenceDecode = async (token: string, scope: string) => {
+      if (token.length > 200) return undefined;
+      const [payload, signature, extra] = token.split('.');
+      if (payload === undefined || signature === undefined || extra !== undefined) return undefined;
+      const given = referenceBytes(signature);
+      if (!given) return undefined;
+      const mac = new Uint8Array(
+        await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${payload}\n${scope}`)),
+      ).slice(0, 20);
+      if (given.length !== 20 || given.some((b, i) => b !== mac[i])) return undefined;
+      const decoded = referenceBytes(payload);
+      const match = decoded && /^1:(\d{1,17})$/.exec(new TextDecoder().decode(decoded));
+      return match ? Number(match[1]) : undefined;
+    };
+    const edit = fc.tuple(
+      fc.constantFrom('insert', 'delete', 'replace'),
+      fc.nat(60),
+      fc.constantFrom('A', 'B', 'Q', 'g', 'w', '-', '_', '0', '=', '+', '/', ' ', '.', 'é'),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        fc.array(edit, { maxLength: 3 }),
+        async (after, edits) => {
+          let token = await codec.encode(after, 'scope');
+          for (const [kind, at, c] of edits) {
+            const i = at % (token.length + 1);
+            if (kind === 'insert') token = token.slice(0, i) + c + token.slice(i);
+            else if (kind === 'delete') token = token.slice(0, i) + token.slice(i + 1);
+            else token = token.slice(0, i) + c + token.slice(i + 1);
+          }
+          const expected = await referenceDecode(token, 'scope');
+          if (expected === undefined) {
+            await expect(codec.decode(token, 'scope'), token).rejects.toMatchObject({
+              status: 400,
+            });
+          } else {
+            expect(await codec.decode(token, 'scope'), token).toBe(expected);
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    // payloads the codec never issues but that carry a valid MAC: read exactly as before,
+    // including base64url text with a dangling character (`atob` refuses it)
+    const encoded = ['1:7', '1:', '2:7', '1:007', '1:123456789012345678', '1:7\n', 'é'].map(
+      (text) => btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
+    );
+    for (const payload of [...encoded, 'MTo3A', 'MTo3NA', 'MTo3N', 'MTo3N_', '']) {
+      const mac = new Uint8Array(
+        await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${payload}\nscope`)),
+      ).slice(0, 20);
+      for (const signature of [toBase64Url(mac), `${toBase64Url(mac)}A`]) {
+        const token = `${payload}.${signature}`;
+        const expected = await referenceDecode(token, 'scope');
+        if (expected === undefined) {
+          await expect(codec.decode(token, 'scope'), token).rejects.toMatchObject({ status: 400 });
+        } else {
+          expect(await codec.decode(token, 'scope'), token).toBe(expected);
+        }
+      }
+    }
+  });
 });
