@@ -148,7 +148,11 @@ class CountingStorage {
   }
 }
 
-describe('policy view over a SQLite collection, decided without holding it', () => {
+// Also over the storage's in-process mirror: the view reads the same objects from memory.
+describe.each([
+  ['', false],
+  [' (mirrored in memory)', true],
+])('policy view over a SQLite collection%s, decided without holding it', (_name, mirror) => {
   const objects = collection();
   let dir: string;
   let sqlite: SqliteStorage;
@@ -158,7 +162,7 @@ describe('policy view over a SQLite collection, decided without holding it', () 
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'policy-view-collection-'));
-    sqlite = new SqliteStorage(join(dir, 'store.sqlite'));
+    sqlite = new SqliteStorage(join(dir, 'store.sqlite'), { mirror });
     for (const object of objects) {
       await sqlite.addObjects('internal', [
         {
