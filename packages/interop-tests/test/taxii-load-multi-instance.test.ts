@@ -175,14 +175,20 @@ describe('load on one SQLite-backed instance', () => {
   });
 });
 
-describe('two instances on one PostgreSQL', () => {
+// Also with each instance serving pages from its in-process mirror, kept current by
+// PostgreSQL notices: the same guarantees must hold.
+describe.each([
+  ['', false],
+  [', each with a mirror', true],
+])('two instances on one PostgreSQL%s', (_name, mirror) => {
   let pg: PostgresServer;
   const servers: RunningServer[] = [];
   const storages: PostgresStorage[] = [];
   beforeAll(async () => {
     pg = await startPostgres();
     for (let i = 0; i < 2; i++) {
-      const storage = new PostgresStorage(pg.url); // its own pool: nothing shared but the database
+      // its own pool: nothing shared but the database
+      const storage = new PostgresStorage(pg.url, { mirror });
       storages.push(storage);
       servers.push(await instance(storage));
     }

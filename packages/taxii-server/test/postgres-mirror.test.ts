@@ -80,11 +80,21 @@ describe('postgres storage with a mirror', () => {
       );
       expect(await mirrored.loadMirror(c)).toBe(true);
       const before = sent();
+      // Pages with more after them: from the copy alone.
       for (let i = 0; i < 20; i++) {
-        await mirrored.queryJoinedBodies(c, { after: 0, versions: LAST, limit: 2 });
-        await mirrored.queryObjects(c, { after: 0, versions: ALL, limit: 10 });
+        expect(
+          (await mirrored.queryJoinedBodies(c, { after: 0, versions: LAST, limit: 2 })).more,
+        ).toBe(true);
+        expect((await mirrored.queryObjects(c, { after: 0, versions: ALL, limit: 1 })).more).toBe(
+          true,
+        );
       }
       expect(sent()).toBe(before);
+      // A page that reaches the end of the copy checks the counters (one statement).
+      expect((await mirrored.queryObjects(c, { after: 0, versions: ALL, limit: 10 })).more).toBe(
+        false,
+      );
+      expect(sent()).toBe(before + 1);
     } finally {
       await mirrored.close();
       await pool.end();
@@ -123,6 +133,38 @@ describe('postgres storage with a mirror', () => {
     }
   });
 
+  it('never answers that nothing more follows while the database holds more, notice or not', async () => {
+    const c = fresh();
+    const writer = new PostgresStorage(postgres.url);
+    const mirrored = new PostgresStorage(postgres.url, { mirror: true });
+    try {
+      await writer.addObjects(c, [toNew(indicator(1)), toNew(indicator(2))]);
+      expect(await mirrored.loadMirror(c)).toBe(true);
+      // A write whose notice never comes (the trigger is off for it).
+      await admin.query('ALTER TABLE taxii_counters DISABLE TRIGGER taxii_counters_notify');
+      try {
+        await writer.addObjects(c, [toNew(indicator(3))]);
+      } finally {
+        await admin.query('ALTER TABLE taxii_counters ENABLE TRIGGER taxii_counters_notify');
+      }
+      // A page in the middle comes from the copy; the page that would end the collection
+      // checks the counters and catches up first.
+      const first = await mirrored.queryObjects(c, { after: 0, versions: LAST, limit: 1 });
+      expect(first.more).toBe(true);
+      const rest = await mirrored.queryJoinedBodies(c, {
+        after: first.objects[0]!.added,
+        versions: LAST,
+        limit: 10,
+      });
+      expect(rest.more).toBe(false);
+      const objects = JSON.parse(`[${decoder.decode(rest.bodies)}]`) as { id: string }[];
+      expect(objects.map((o) => o.id)).toEqual([indicator(2).id, indicator(3).id]);
+    } finally {
+      await mirrored.close();
+      await writer.close();
+    }
+  });
+
   it('reads the counters on every read while its notice connection is down, and listens again', async () => {
     const c = fresh();
     const writer = new PostgresStorage(postgres.url);
@@ -145,13 +187,13 @@ describe('postgres storage with a mirror', () => {
       // (listening again makes every collection catch up once)
       await eventually(async () => {
         const before = sent();
-        await ids(mirrored, c);
+        await ids(mirrored, c, { limit: 1 });
         return sent() === before;
       });
       await writer.addObjects(c, [toNew(indicator(3))]);
       await eventually(async () => (await ids(mirrored, c)).includes(indicator(3).id));
       const before = sent();
-      for (let i = 0; i < 10; i++) await ids(mirrored, c);
+      for (let i = 0; i < 10; i++) await ids(mirrored, c, { limit: 1 });
       expect(sent()).toBe(before);
     } finally {
       await mirrored.close();

@@ -417,8 +417,13 @@ export class PostgresStorage implements TaxiiStorage {
 
   async queryObjects(collection: string, query: ObjectQuery): Promise<ObjectPage> {
     await this.ready();
-    const held = await this.#mirror?.serving(collection, query.after);
-    if (held) return held.objects(query);
+    const held = await this.#mirror?.read(
+      collection,
+      query.after,
+      (data) => data.objects(query),
+      (page) => !page.more,
+    );
+    if (held) return held;
     const [where, params] = this.#pageWhere(collection, query);
     // One more row than asked says whether another page follows, in the same round trip.
     const result = await this.#readPage<ObjectTuple>(
@@ -440,8 +445,13 @@ export class PostgresStorage implements TaxiiStorage {
    */
   async queryJoinedBodies(collection: string, query: ObjectQuery): Promise<JoinedBodiesPage> {
     await this.ready();
-    const held = await this.#mirror?.serving(collection, query.after);
-    if (held) return held.joinedBodies(query);
+    const held = await this.#mirror?.read(
+      collection,
+      query.after,
+      (data) => data.joinedBodies(query),
+      (page) => !page.more,
+    );
+    if (held) return held;
     const [where, params] = this.#pageWhere(collection, query);
     const result = await this.#readPage<[string, string]>(
       `SELECT o.added, o.body FROM taxii_objects o WHERE o.collection = $1 AND o.added > $2${where} ORDER BY o.added LIMIT $3 + 1`,

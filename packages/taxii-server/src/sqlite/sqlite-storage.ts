@@ -304,8 +304,13 @@ export class SqliteStorage implements TaxiiStorage {
   }
 
   async queryObjects(collection: string, query: ObjectQuery): Promise<ObjectPage> {
-    const held = await this.#mirror?.serving(collection, query.after);
-    if (held) return held.objects(query);
+    const held = await this.#mirror?.read(
+      collection,
+      query.after,
+      (data) => data.objects(query),
+      (page) => !page.more,
+    );
+    if (held) return held;
     const [where, params] = this.#pageWhere(collection, query.after, query);
     // Rows as arrays: better-sqlite3 builds an object with named keys per row otherwise,
     // which costs more than the rest of the page. The body is read as text and encoded by
@@ -326,8 +331,13 @@ export class SqliteStorage implements TaxiiStorage {
    * aggregate needs no `ORDER BY`, which would sort the page again.
    */
   async queryJoinedBodies(collection: string, query: ObjectQuery): Promise<JoinedBodiesPage> {
-    const held = await this.#mirror?.serving(collection, query.after);
-    if (held) return held.joinedBodies(query);
+    const held = await this.#mirror?.read(
+      collection,
+      query.after,
+      (data) => data.joinedBodies(query),
+      (page) => !page.more,
+    );
+    if (held) return held;
     const [where, params] = this.#pageWhere(collection, query.after, query);
     const [count, first, last, bodies] = this.#prepare(
       `SELECT count(*), min(p.added), max(p.added), CAST(group_concat(p.body, ',') AS BLOB) FROM (SELECT o.added, o.body FROM taxii_objects o${byIds(query)} WHERE ${where} ORDER BY o.added LIMIT ?) p`,

@@ -140,6 +140,29 @@ export class CollectionMirror {
   }
 
   /**
+   * Answers a read from the held copy: `read` on it, or `undefined` when the read must go
+   * to the database. An answer that reaches the end of the copy (`reachesEnd`: no `more`)
+   * is checked against the database's counters first, also while change notices arrive:
+   * a client is never told there is nothing more while the database holds more (a notice
+   * in flight only delays objects in the middle of a pass, which its next page gets).
+   */
+  async read<T>(
+    collection: string,
+    after: number,
+    read: (data: MemoryCollection) => T,
+    reachesEnd: (answer: T) => boolean,
+  ): Promise<T | undefined> {
+    const data = await this.serving(collection, after);
+    if (!data) return undefined;
+    const answer = read(data);
+    if (!reachesEnd(answer) || !this.#noticesArrive) return answer;
+    const lastAdded = data.lastAdded;
+    const checked = await this.serving(collection, after, true);
+    if (!checked) return undefined;
+    return checked === data && checked.lastAdded === lastAdded ? answer : read(checked);
+  }
+
+  /**
    * The change marker of the held copy (`mirror:<lastAdded>:<deletes>`), brought up to the
    * database's counters first (also while change notices arrive: a view that caches under
    * the marker sees another instance's write at once); `undefined` when reads of the
