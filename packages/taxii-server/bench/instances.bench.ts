@@ -6,6 +6,7 @@
 // (default 8) each, after TAXII_INSTANCES_WARMUP_SECONDS (default 3) of the same load
 // unmeasured. Instances share nothing but the database and the cursor secret, so
 // this measures what adding processes buys on this machine (its cores bound the gain).
+// Each N runs twice: pages read from the database, and from each instance's mirror.
 import { cpus } from 'node:os';
 import { writeBenchResult } from '@intelshare/bench';
 import { PostgresStorage } from '../src/postgres/index';
@@ -36,10 +37,17 @@ try {
   await storage.close();
   let written = OBJECTS;
 
-  for (const n of [1, 2, 4]) {
+  for (const [n, mirror] of [1, 2, 4].flatMap(
+    (n) =>
+      [
+        [n, false],
+        [n, true],
+      ] as const,
+  )) {
     const instances = await startInstances(n, {
       pgUrl: pg.url,
       cursorSecret: 'bench-instances-secret-0123456789',
+      mirror,
     });
     let request = 0;
     const nextUrl = () => instances.urls[request++ % n]!;
@@ -91,21 +99,25 @@ try {
     await instances.stop();
     rows.push({
       instances: n,
+      pages: mirror ? 'mirror' : 'database',
       pagesPerSec: Math.round(pages / seconds),
       objectsReadPerSec: Math.round(objectsRead / seconds),
       objectsWrittenPerSec: Math.round(objectsWritten / seconds),
     });
   }
-  const base = rows[0]!.pagesPerSec as number;
-  for (const row of rows)
-    row.readRatioToOne = Number(((row.pagesPerSec as number) / base).toFixed(2));
+  for (const row of rows) {
+    const one = rows.find((r) => r.instances === 1 && r.pages === row.pages)!;
+    row.readRatioToOne = Number(
+      ((row.pagesPerSec as number) / (one.pagesPerSec as number)).toFixed(2),
+    );
+  }
   console.log(
     `\ntaxii-server-instances — ${READERS} readers (pages of ${LIMIT}, round-robin) + 2 writers, ${SECONDS} s per N, ${cpus().length} cores`,
   );
   console.table(rows);
   writeBenchResult('taxii-server-instances', {
     name: 'taxii-server-instances',
-    description: `N server processes on one PostgreSQL (TCP on 127.0.0.1); ${READERS} readers round-robin pages of ${LIMIT} across them while 2 writers POST batches of 50; ${OBJECTS} objects preloaded; ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s measured per N`,
+    description: `N server processes on one PostgreSQL (TCP on 127.0.0.1), pages from the database or from each instance's mirror; ${READERS} readers round-robin pages of ${LIMIT} across them while 2 writers POST batches of 50; ${OBJECTS} objects preloaded; ${WARMUP_SECONDS} s warm-up, then ${SECONDS} s measured per N`,
     date: new Date().toISOString(),
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',

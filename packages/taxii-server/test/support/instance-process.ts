@@ -1,6 +1,7 @@
 // One TAXII server instance in its own process, for multi-instance tests and benchmarks:
 // PostgreSQL storage and rate limits (TAXII_PG_URL), the shared cursor secret
-// (TAXII_CURSOR_SECRET), an optional per-principal rate (TAXII_RATE="perSecond/burst").
+// (TAXII_CURSOR_SECRET), an optional per-principal rate (TAXII_RATE="perSecond/burst"),
+// the storage's mirror with TAXII_MIRROR=1.
 // Prints `{"url": ...}` on one line once listening; closes on SIGTERM or when stdin ends.
 import { createTaxiiHandler, hashApiKey } from '../../src/index';
 import { serve } from '../../src/node/index';
@@ -11,7 +12,8 @@ const secret = process.env.TAXII_CURSOR_SECRET;
 if (!url || !secret) throw new Error('TAXII_PG_URL and TAXII_CURSOR_SECRET are required.');
 const rate = process.env.TAXII_RATE?.split('/').map(Number);
 
-const storage = new PostgresStorage(url);
+// TAXII_MIRROR=1: pages from the storage's in-process mirror, kept current by notices.
+const storage = new PostgresStorage(url, { mirror: process.env.TAXII_MIRROR === '1' });
 const limiter = new PostgresRateLimiter(url);
 const server = await serve(
   createTaxiiHandler({

@@ -15,7 +15,7 @@ export interface InstanceProcesses {
  */
 export async function startInstances(
   count: number,
-  env: { pgUrl: string; cursorSecret: string; rate?: string },
+  env: { pgUrl: string; cursorSecret: string; rate?: string; mirror?: boolean },
 ): Promise<InstanceProcesses> {
   const children: ChildProcess[] = [];
   const started = Array.from({ length: count }, () => {
@@ -28,6 +28,7 @@ export async function startInstances(
           TAXII_PG_URL: env.pgUrl,
           TAXII_CURSOR_SECRET: env.cursorSecret,
           ...(env.rate ? { TAXII_RATE: env.rate } : {}),
+          ...(env.mirror ? { TAXII_MIRROR: '1' } : {}),
         },
         stdio: ['pipe', 'pipe', 'inherit'],
       },
