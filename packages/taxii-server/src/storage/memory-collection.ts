@@ -1,3 +1,4 @@
+import { AddedColumns } from './added-columns';
 import { BodySlabs, type SlabPlace } from './body-slabs';
 import { versionSelected } from './select-versions';
 import type {
@@ -22,6 +23,11 @@ interface MemoryRecord extends SlabPlace {
   added: number;
   /** Every held version of the id, shared between them; `undefined` while it is the only one. */
   siblings: MemoryRecord[] | undefined;
+}
+
+/** The held versions of a record's id: itself alone, or the shared list. */
+function versionsOfRecord(record: MemoryRecord): readonly MemoryRecord[] {
+  return record.siblings ?? [record];
 }
 
 /** What callers get: the record's fields and a view of its body. */
@@ -82,6 +88,8 @@ export type HeldObject = Omit<StoredObject, 'body'> & { body: string | Uint8Arra
 export class MemoryCollection {
   /** Every held version in `added` order (deleted ones are removed). */
   readonly #byAdded: MemoryRecord[] = [];
+  /** What a page reads of `#byAdded`, index for index, in typed arrays. */
+  readonly #columns = new AddedColumns();
   readonly #byType = new Map<string, MemoryRecord[]>();
   /** The record of an id with one version, or the shared list of its versions. */
   readonly #byId = new Map<string, MemoryRecord | MemoryRecord[]>();
@@ -116,7 +124,13 @@ export class MemoryCollection {
 
   /** The held version of `id` with this version key, if any. */
   find(id: string, versionKey: string): StoredObject | undefined {
-    const record = this.#versions(id).find((r) => r.versionKey === versionKey);
+    const held = this.#byId.get(id);
+    if (held === undefined) return undefined;
+    const record = Array.isArray(held)
+      ? held.find((r) => r.versionKey === versionKey)
+      : held.versionKey === versionKey
+        ? held
+        : undefined;
     return record && toStored(record);
   }
 
@@ -153,28 +167,48 @@ export class MemoryCollection {
     this.#lastAdded = o.added;
     this.#bodyBytes += body.byteLength;
     this.#byAdded.push(record);
+    this.#columns.push(record.added, record);
     pushTo(this.#byType, record.type, record);
     const held = this.#byId.get(o.id);
     if (held === undefined) this.#byId.set(o.id, record);
     else if (Array.isArray(held)) {
       held.push(record);
       record.siblings = held;
+      this.#columns.setShared(this.#columns.length - 1, true);
     } else {
       const versions = [held, record];
       held.siblings = versions;
       record.siblings = versions;
       this.#byId.set(o.id, versions);
+      this.#columns.setShared(this.#columns.indexOf(held.added), true);
+      this.#columns.setShared(this.#columns.length - 1, true);
     }
   }
 
   /** The page of a query, as stored objects. */
   objects(query: ObjectQuery): ObjectPage {
+    const scan = this.#scan(query);
+    if (scan) {
+      return { objects: scan.indexes.map((i) => toStored(this.#byAdded[i]!)), more: scan.more };
+    }
     const page = this.#select(query);
     return { objects: page.records.map(toStored), more: page.more };
   }
 
   /** The page of a query, its bodies copied out by slab runs. */
   joinedBodies(query: ObjectQuery): JoinedBodiesPage {
+    const scan = this.#scan(query);
+    if (scan) {
+      const { indexes } = scan;
+      const columns = this.#columns;
+      return {
+        bodies: columns.join(indexes),
+        count: indexes.length,
+        first: indexes.length > 0 ? columns.added(indexes[0]!) : 0,
+        last: indexes.length > 0 ? columns.added(indexes.at(-1)!) : 0,
+        more: scan.more,
+      };
+    }
     const page = this.#select(query);
     const records = page.records;
     return {
@@ -184,6 +218,33 @@ export class MemoryCollection {
       last: records.at(-1)?.added ?? 0,
       more: page.more,
     };
+  }
+
+  /**
+   * A page with no id, type or spec-version filter (what a client paging a whole
+   * collection asks for), read from the columns: a version whose id has no other held
+   * version is its own first and last, so only versions of ids with several, or a
+   * selector of exact versions only, need their record. `undefined` for other queries.
+   */
+  #scan(query: ObjectQuery): { indexes: number[]; more: boolean } | undefined {
+    if (query.ids || query.types || query.specVersions) return undefined;
+    const versions = query.versions;
+    const anyVersion = versions.all;
+    const singleSelected = versions.first || versions.last;
+    const columns = this.#columns;
+    const records = this.#byAdded;
+    const indexes: number[] = [];
+    const length = columns.length;
+    for (let i = columns.upperBound(query.after); i < length; i++) {
+      if (!anyVersion && (columns.shared(i) || !singleSelected)) {
+        const record = records[i]!;
+        const all = versionsOfRecord(record);
+        if (!versionSelected(record, all, versions)) continue;
+      }
+      if (indexes.length === query.limit) return { indexes, more: true };
+      indexes.push(i);
+    }
+    return { indexes, more: false };
   }
 
   #select(query: ObjectQuery): { records: MemoryRecord[]; more: boolean } {
@@ -253,6 +314,8 @@ export class MemoryCollection {
     if (doomed.size === 0) return 0;
     const emptied = new Set<ArrayBufferLike>();
     for (const record of doomed) {
+      const index = this.#columns.indexOf(record.added);
+      if (index >= 0) this.#columns.removeAt(index);
       removeFrom(this.#byAdded, record);
       removeFrom(this.#byType.get(record.type) ?? [], record);
       this.#bodyBytes -= record.end - record.start;
@@ -266,18 +329,22 @@ export class MemoryCollection {
     else if (kept.length === 1) {
       kept[0]!.siblings = undefined;
       this.#byId.set(id, kept[0]!);
+      this.#columns.setShared(this.#columns.indexOf(kept[0]!.added), false);
     } else {
       for (const r of kept) r.siblings = kept;
       this.#byId.set(id, kept);
     }
     if (emptied.size > 0) {
       // Most of such a slab is deleted: move what is left so the slab can be freed.
-      for (const record of this.#byAdded) {
+      for (let i = 0; i < this.#byAdded.length; i++) {
+        const record = this.#byAdded[i]!;
         if (emptied.has(record.slab.buffer)) {
           const moved = this.#bodies.move(record.slab.subarray(record.start, record.end));
           Object.assign(record, this.#bodies.place(moved));
+          this.#columns.setPlace(i, record);
         }
       }
+      this.#columns.forgetSlabs(emptied);
     }
     return doomed.size;
   }
