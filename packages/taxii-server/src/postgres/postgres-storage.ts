@@ -162,14 +162,7 @@ export class PostgresStorage implements TaxiiStorage {
   #mirrorSource(): MirrorSource {
     const counters = async (collection: string): Promise<ChangeCounters> => {
       await this.ready();
-      const result = await this.#readPool.query<[string, string]>({
-        name: 'taxii_change_marker',
-        text: 'SELECT last_added, deletes FROM taxii_counters WHERE collection = $1',
-        values: [collection],
-        rowMode: 'array',
-      });
-      const row = result.rows[0];
-      return row ? { lastAdded: Number(row[0]), deletes: Number(row[1]) } : EMPTY_COUNTERS;
+      return this.#counters(collection);
     };
     const readSince = async (collection: string, after: number, limit: number) => {
       await this.ready();
@@ -417,12 +410,7 @@ export class PostgresStorage implements TaxiiStorage {
 
   async queryObjects(collection: string, query: ObjectQuery): Promise<ObjectPage> {
     await this.ready();
-    const held = await this.#mirror?.read(
-      collection,
-      query.after,
-      (data) => data.objects(query),
-      (page) => !page.more,
-    );
+    const held = await this.#mirror?.objects(collection, query);
     if (held) return held;
     const [where, params] = this.#pageWhere(collection, query);
     // One more row than asked says whether another page follows, in the same round trip.
@@ -445,12 +433,7 @@ export class PostgresStorage implements TaxiiStorage {
    */
   async queryJoinedBodies(collection: string, query: ObjectQuery): Promise<JoinedBodiesPage> {
     await this.ready();
-    const held = await this.#mirror?.read(
-      collection,
-      query.after,
-      (data) => data.joinedBodies(query),
-      (page) => !page.more,
-    );
+    const held = await this.#mirror?.joinedBodies(collection, query);
     if (held) return held;
     const [where, params] = this.#pageWhere(collection, query);
     const result = await this.#readPage<[string, string]>(
@@ -489,6 +472,12 @@ export class PostgresStorage implements TaxiiStorage {
     await this.ready();
     const held = await this.#mirror?.marker(collection);
     if (held !== undefined) return held;
+    const { lastAdded, deletes } = await this.#counters(collection);
+    return `${lastAdded}:${deletes}`;
+  }
+
+  /** The collection's counters, one primary-key read from the database pages are read from. */
+  async #counters(collection: string): Promise<ChangeCounters> {
     const result = await this.#readPool.query<[string, string]>({
       name: 'taxii_change_marker',
       text: 'SELECT last_added, deletes FROM taxii_counters WHERE collection = $1',
@@ -496,7 +485,7 @@ export class PostgresStorage implements TaxiiStorage {
       rowMode: 'array',
     });
     const row = result.rows[0];
-    return row ? `${row[0]}:${row[1]}` : '0:0';
+    return row ? { lastAdded: Number(row[0]), deletes: Number(row[1]) } : EMPTY_COUNTERS;
   }
 
   async deleteObject(

@@ -304,12 +304,7 @@ export class SqliteStorage implements TaxiiStorage {
   }
 
   async queryObjects(collection: string, query: ObjectQuery): Promise<ObjectPage> {
-    const held = await this.#mirror?.read(
-      collection,
-      query.after,
-      (data) => data.objects(query),
-      (page) => !page.more,
-    );
+    const held = await this.#mirror?.objects(collection, query);
     if (held) return held;
     const [where, params] = this.#pageWhere(collection, query.after, query);
     // Rows as arrays: better-sqlite3 builds an object with named keys per row otherwise,
@@ -331,12 +326,7 @@ export class SqliteStorage implements TaxiiStorage {
    * aggregate needs no `ORDER BY`, which would sort the page again.
    */
   async queryJoinedBodies(collection: string, query: ObjectQuery): Promise<JoinedBodiesPage> {
-    const held = await this.#mirror?.read(
-      collection,
-      query.after,
-      (data) => data.joinedBodies(query),
-      (page) => !page.more,
-    );
+    const held = await this.#mirror?.joinedBodies(collection, query);
     if (held) return held;
     const [where, params] = this.#pageWhere(collection, query.after, query);
     const [count, first, last, bodies] = this.#prepare(

@@ -1,5 +1,11 @@
 import { MemoryCollection } from './memory-collection';
-import type { StoredObject } from './taxii-storage';
+import type {
+  JoinedBodiesPage,
+  ObjectPage,
+  ObjectQuery,
+  StoredObject,
+  TaxiiStorage,
+} from './taxii-storage';
 
 /**
  * A collection's change counters as a SQL storage keeps them: `lastAdded`, the greatest
@@ -161,6 +167,29 @@ export class CollectionMirror {
     const checked = await this.serving(collection, after, true);
     if (!checked) return undefined;
     return checked === data && checked.lastAdded === lastAdded ? answer : read(checked);
+  }
+
+  /** {@link TaxiiStorage.queryObjects} from the held copy, or `undefined` (ask the database). */
+  objects(collection: string, query: ObjectQuery): Promise<ObjectPage | undefined> {
+    return this.read(
+      collection,
+      query.after,
+      (data) => data.objects(query),
+      (page) => !page.more,
+    );
+  }
+
+  /**
+   * {@link TaxiiStorage.queryJoinedBodies} from the held copy, or `undefined` (ask the
+   * database).
+   */
+  joinedBodies(collection: string, query: ObjectQuery): Promise<JoinedBodiesPage | undefined> {
+    return this.read(
+      collection,
+      query.after,
+      (data) => data.joinedBodies(query),
+      (page) => !page.more,
+    );
   }
 
   /**
