@@ -1,5 +1,6 @@
-// Cursors are HMAC-SHA-256 signed. On Node the codec signs with node:crypto; a runtime
-// without it uses WebCrypto. Both must produce and accept the same cursors, so instances
+// Cursors are HMAC-SHA-256 signed, by the codec's own HMAC, and written in base64url (with
+// node:buffer on Node, btoa/atob elsewhere). They must equal the cursors WebCrypto and btoa
+// make, the rules every cursor issued so far follows, so instances
 // on different runtimes behind one load balancer continue each other's pages.
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
@@ -55,8 +56,8 @@ describe('CursorCodec', () => {
     ).toBe(7);
   });
 
-  // The Node path encodes with Buffer's base64url and one synchronous HMAC; these pin it to
-  // the rules every cursor issued so far follows (WebCrypto, btoa, 20-byte MAC).
+  // These pin the codec to the rules every cursor issued so far follows (WebCrypto HMAC,
+  // btoa, 20-byte MAC).
   it('issues, for any position and scope, the cursor of the reference rules', async () => {
     const codec = new CursorCodec(SECRET);
     await fc.assert(
@@ -99,7 +100,7 @@ describe('CursorCodec', () => {
     }
   });
 
-  it('issues and accepts the same cursors where node:crypto is not available', async () => {
+  it('issues and accepts the same cursors where node:buffer is not available', async () => {
     const nodeCodec = new CursorCodec(SECRET);
     const getBuiltinModule = process.getBuiltinModule;
     vi.resetModules();

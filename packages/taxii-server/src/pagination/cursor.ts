@@ -1,42 +1,36 @@
 import { TaxiiHttpError } from '../errors/taxii-http-error';
+import { HmacSha256 } from './hmac-sha256';
 
 const encoder = new TextEncoder();
 // Without `stream`, each `decode` call stands alone: one decoder serves every request.
 const decoder = new TextDecoder();
 
-interface NodeHmac {
-  createHmac(
-    algorithm: 'sha256',
-    key: Uint8Array,
-  ): { update(data: string): { digest(): NodeBytes } };
-}
-
 /** The part of Node's `Buffer` the codec uses: base64url without padding, as below. */
-type NodeBytes = Uint8Array & {
-  toString(encoding: 'base64url', start?: number, end?: number): string;
-};
+type NodeBytes = Uint8Array & { toString(encoding: 'base64url'): string };
 
 interface NodeBufferModule {
-  Buffer: { from(text: string, encoding: 'latin1' | 'base64url'): NodeBytes };
+  Buffer: {
+    from(text: string, encoding: 'latin1' | 'base64url'): NodeBytes;
+    from(buffer: ArrayBufferLike, byteOffset: number, length: number): NodeBytes;
+  };
 }
 
-const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
-  ?.getBuiltinModule;
-
-// On Node (and runtimes with `process.getBuiltinModule`), HMAC runs synchronously in
-// node:crypto: WebCrypto's `sign` is a round trip through the thread pool, several times
-// the cost of the HMAC itself, paid on every page. Both compute the same HMAC-SHA-256, so
-// cursors stay valid across runtimes.
-const nodeCrypto = builtin?.('node:crypto') as NodeHmac | undefined;
 // Node's base64url is the same alphabet without padding as `toBase64Url`, in native code:
 // the string round trips through `btoa`/`atob` and their regex replaces cost, in a micro
-// run, more than the HMAC itself.
-const NodeBuffer = (builtin?.('node:buffer') as NodeBufferModule | undefined)?.Buffer;
+// run, more than the HMAC itself. Runtimes without `process.getBuiltinModule` use those.
+const NodeBuffer = (
+  (
+    globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+  ).process?.getBuiltinModule?.('node:buffer') as NodeBufferModule | undefined
+)?.Buffer;
 
 /** Bytes of a MAC kept in a cursor: 160 bits, as many as every cursor ever issued. */
 const MAC_BYTES = 20;
 
 function toBase64Url(bytes: Uint8Array): string {
+  if (NodeBuffer) {
+    return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+  }
   let binary = '';
   for (const b of bytes) binary += String.fromCharCode(b);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
@@ -71,12 +65,6 @@ function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-/** A secret as bytes (for node:crypto) and as a WebCrypto key (elsewhere). */
-interface CursorKey {
-  raw: Uint8Array;
-  key: Promise<CryptoKey>;
-}
-
 const invalidCursor = () =>
   new TaxiiHttpError(
     400,
@@ -92,7 +80,7 @@ const invalidCursor = () =>
  * shares the secret continues the page.
  */
 export class CursorCodec {
-  readonly #keys: CursorKey[];
+  readonly #keys: HmacSha256[];
 
   /**
    * @param secrets - shared by every instance behind the load balancer; 16+ bytes each.
@@ -107,40 +95,19 @@ export class CursorCodec {
       if (raw.length < 16) {
         throw new TypeError('`cursorSecret` must be at least 16 bytes long.');
       }
-      return {
-        raw,
-        key: crypto.subtle.importKey(
-          'raw',
-          raw as Uint8Array<ArrayBuffer>,
-          { name: 'HMAC', hash: 'SHA-256' },
-          false,
-          ['sign'],
-        ),
-      };
+      return new HmacSha256(raw);
     });
   }
 
-  /**
-   * HMAC-SHA-256 of the payload and scope, of which a cursor keeps the first
-   * {@link MAC_BYTES} bytes: synchronous with node:crypto, through WebCrypto elsewhere.
-   */
-  #hmac(key: CursorKey, payload: string, scope: string): NodeBytes | Promise<Uint8Array> {
-    const message = `${payload}\n${scope}`;
-    if (nodeCrypto) return nodeCrypto.createHmac('sha256', key.raw).update(message).digest();
-    return key.key
-      .then((cryptoKey) => crypto.subtle.sign('HMAC', cryptoKey, encoder.encode(message)))
-      .then((mac) => new Uint8Array(mac));
+  /** The MAC a cursor carries: the first {@link MAC_BYTES} bytes of HMAC-SHA-256. */
+  #mac(key: HmacSha256, payload: string, scope: string): Uint8Array {
+    return key.digest(`${payload}\n${scope}`).subarray(0, MAC_BYTES);
   }
 
   /** Encodes the position after which the next page starts. */
   async encode(after: number, scope: string): Promise<string> {
     const payload = asciiToBase64Url(`1:${after}`);
-    const mac = this.#hmac(this.#keys[0]!, payload, scope);
-    const signature =
-      NodeBuffer && !(mac instanceof Promise)
-        ? mac.toString('base64url', 0, MAC_BYTES)
-        : toBase64Url((await mac).subarray(0, MAC_BYTES));
-    return `${payload}.${signature}`;
+    return `${payload}.${toBase64Url(this.#mac(this.#keys[0]!, payload, scope))}`;
   }
 
   /** Decodes a cursor issued for `scope`, or throws a 400 TAXII error. */
@@ -154,9 +121,7 @@ export class CursorCodec {
     if (!given) throw invalidCursor();
     let valid = false;
     for (const key of this.#keys) {
-      const pending = this.#hmac(key, payload, scope);
-      const mac = pending instanceof Promise ? await pending : pending;
-      if (timingSafeEqual(given, mac.subarray(0, MAC_BYTES))) valid = true;
+      if (timingSafeEqual(given, this.#mac(key, payload, scope))) valid = true;
     }
     if (!valid) throw invalidCursor();
     const decoded = fromBase64Url(payload);
