@@ -585,16 +585,30 @@ export function createTaxiiHandler(config: TaxiiServerConfig): TaxiiHandler {
     return route(request, principal, deadline);
   }
 
-  return async (request: Request, info: TaxiiRequestInfo = {}): Promise<Response> => {
-    const deadline = new RequestDeadline(limits.requestTimeoutMs);
-    try {
-      return await Promise.race([handle(request, info, deadline), deadline.expired]);
-    } catch (error) {
-      if (!(error instanceof TaxiiHttpError) || error.status >= 500)
-        config.onError?.(error, request);
-      return errorResponse(error);
-    } finally {
-      deadline.dispose();
-    }
-  };
+  return (request: Request, info: TaxiiRequestInfo = {}): Promise<Response> =>
+    new Promise<Response>((resolve, reject) => {
+      // The first of the answer and the deadline's 503 answers; the other is ignored.
+      let answered = false;
+      const answer = (response: Response) => {
+        if (answered) return;
+        answered = true;
+        deadline.dispose();
+        resolve(response);
+      };
+      const fail = (error: unknown) => {
+        if (answered) return;
+        try {
+          if (!(error instanceof TaxiiHttpError) || error.status >= 500)
+            config.onError?.(error, request);
+          answer(errorResponse(error));
+        } catch (thrown) {
+          // an `onError` that throws rejects the request, as it always has
+          answered = true;
+          deadline.dispose();
+          reject(thrown);
+        }
+      };
+      const deadline = new RequestDeadline(limits.requestTimeoutMs, fail);
+      handle(request, info, deadline).then(answer, fail);
+    });
 }

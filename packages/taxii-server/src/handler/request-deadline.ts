@@ -16,16 +16,13 @@ export class RequestDeadline {
   #expiredWith: TaxiiHttpError | undefined;
   readonly #timer: ReturnType<typeof setTimeout>;
   #committed = false;
-  /** Rejects with the 503 when the deadline passes before {@link commit}. */
-  readonly expired: Promise<never>;
 
-  constructor(timeoutMs: number) {
-    let expire!: (error: TaxiiHttpError) => void;
-    this.expired = new Promise<never>((_, reject) => {
-      expire = reject;
-    });
-    // A rejection nobody awaits (the request finished first) is not an error.
-    this.expired.catch(() => {});
+  /**
+   * @param onExpired - called once with the 503 when the deadline passes before
+   *   {@link commit}: the request's answer. A callback rather than a promise to race, so a
+   *   request that finishes in time (nearly all) allocates no promise for it.
+   */
+  constructor(timeoutMs: number, onExpired: (error: TaxiiHttpError) => void) {
     this.#timer = setTimeout(() => {
       if (this.#committed) return;
       const error = new TaxiiHttpError(503, 'Request timed out.', 'Try again later.', {
@@ -33,7 +30,7 @@ export class RequestDeadline {
       });
       this.#expiredWith = error;
       this.#controller?.abort(error);
-      expire(error);
+      onExpired(error);
     }, timeoutMs);
   }
 
