@@ -117,6 +117,24 @@ describe('postgres joined pages', () => {
     );
   }, 120_000);
 
+  it('shares a pool with another storage: each statement name means one text', async () => {
+    // One connection, so both storages' prepared statements meet on it.
+    const pool = new pg.Pool({ connectionString: postgres.url, max: 1 });
+    const first = new PostgresStorage(pool);
+    const second = new PostgresStorage(pool);
+    try {
+      await first.addObjects('shared-pool', [toNew(indicator(1)), toNew(indicator(2))]);
+      const query = { after: 0, limit: 1, versions: ALL };
+      const joined = await first.queryJoinedBodies('shared-pool', query);
+      const page = await second.queryObjects('shared-pool', query);
+      expect(decoder.decode(joined.bodies)).toBe(decoder.decode(page.objects[0]!.body));
+      expect((await second.queryJoinedBodies('shared-pool', query)).count).toBe(1);
+      expect((await first.queryObjects('shared-pool', query)).objects).toHaveLength(1);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('reads a page, `more` included, with one statement', async () => {
     const pool = new pg.Pool({ connectionString: postgres.url, max: 2 });
     const sent: string[] = [];

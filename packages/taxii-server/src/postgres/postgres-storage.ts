@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import {
   type ChangeCounters,
@@ -116,7 +117,10 @@ export class PostgresStorage implements TaxiiStorage {
   #statementName(text: string): string | undefined {
     let name = this.#names.get(text);
     if (name === undefined && this.#names.size < 64) {
-      name = `taxii_page_${this.#names.size}`;
+      // Named after the text itself: prepared statements belong to a connection, and
+      // storages sharing one pool (a mirrored and a plain one, say) must agree on what a
+      // name means. A name counted per storage gave one name two texts on one connection.
+      name = `taxii_page_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
       this.#names.set(text, name);
     }
     return name;
