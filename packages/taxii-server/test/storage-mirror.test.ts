@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ObjectQuery, VersionSelector } from '../src/index';
 import { SqliteStorage } from '../src/sqlite/index';
+import { CollectionMirror, type MirrorSource } from '../src/storage/collection-mirror';
 import { indicator, malware, toNew } from './support/objects';
 
 const ALL: VersionSelector = { all: true, first: false, last: false, keys: [] };
@@ -249,6 +250,61 @@ describe('sqlite storage with a mirror', () => {
     } finally {
       await mirrored.close();
       await plain.close();
+    }
+  });
+});
+
+describe('a mirror whose collection sees deletes', () => {
+  it('waits twice its last load time before loading a dropped collection again', async () => {
+    const file = freshFile();
+    const storage = new SqliteStorage(file);
+    let clock = 1_000_000;
+    let reads = 0;
+    // The mirror's source over a real file; each read of versions takes 100 ms of the clock.
+    const source: MirrorSource = {
+      counters: async (collection) => {
+        const [lastAdded, deletes] = (await storage.changeMarker(collection))
+          .split(':')
+          .map(Number);
+        return { lastAdded: lastAdded!, deletes: deletes! };
+      },
+      readSince: async (collection, after, limit) => {
+        reads++;
+        clock += 100;
+        const counters = await source.counters(collection);
+        const page = await storage.queryObjects(collection, { after, limit, versions: ALL });
+        return { counters, objects: page.objects };
+      },
+    };
+    const mirror = new CollectionMirror(source, { now: () => clock });
+    try {
+      await storage.addObjects(
+        'c',
+        [1, 2, 3].map((n) => toNew(indicator(n))),
+      );
+      expect(await mirror.load('c')).toBe(true);
+      expect(reads).toBe(1); // one read of versions: a 100 ms load
+      await storage.deleteObject('c', indicator(1).id, ALL);
+      // The delete drops the copy; for 200 ms reads go to the database, and nothing is read.
+      expect(await mirror.serving('c', 0)).toBeUndefined();
+      clock += 150;
+      expect(await mirror.serving('c', 0)).toBeUndefined();
+      expect(reads).toBe(1);
+      // Then a read loads it again, without the deleted version.
+      clock += 100;
+      const held = await mirror.serving('c', 0);
+      expect(reads).toBe(2);
+      expect(
+        held?.objects({ after: 0, limit: 10, versions: ALL }).objects.map((o) => o.id),
+      ).toEqual([indicator(2).id, indicator(3).id]);
+      // An explicit load does not wait.
+      await storage.deleteObject('c', indicator(2).id, ALL);
+      expect(await mirror.serving('c', 0)).toBeUndefined();
+      expect(await mirror.load('c')).toBe(true);
+      expect(reads).toBe(3);
+    } finally {
+      mirror.close();
+      await storage.close();
     }
   });
 });

@@ -64,6 +64,8 @@ export interface MirrorOptions {
 export const MIRROR_BYTES_PER_OBJECT = 400;
 
 const DEFAULT_MAX_BYTES = 2 ** 30;
+/** The longest a dropped collection waits before a read loads it again. */
+const MAX_RELOAD_PAUSE_MS = 60_000;
 /** Versions read per statement while loading or catching up. */
 const CHUNK = 5000;
 
@@ -104,9 +106,17 @@ export class CollectionMirror {
   /** Whether change notices are arriving (set by the storage); reads trust them then. */
   #noticesArrive = false;
   readonly #entries = new Map<string, Entry>();
+  /** How long each collection's last load took (or ran before it was given up), in ms. */
+  readonly #loadMs = new Map<string, number>();
+  /** When a dropped collection may be loaded again by a read (ms since the epoch). */
+  readonly #reloadAt = new Map<string, number>();
   #closed = false;
 
-  constructor(source: MirrorSource, options: MirrorOptions = {}) {
+  readonly #now: () => number;
+
+  /** `now` (milliseconds) replaces the clock that paces reloads, for tests. */
+  constructor(source: MirrorSource, options: MirrorOptions & { now?: () => number } = {}) {
+    this.#now = options.now ?? Date.now;
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
       throw new TypeError('`mirror.maxBytes` must be a non-negative integer.');
@@ -130,6 +140,7 @@ export class CollectionMirror {
     if (this.#closed) return undefined;
     let entry = this.#entries.get(collection);
     if (!entry) {
+      if ((this.#reloadAt.get(collection) ?? 0) > this.#now()) return undefined;
       const started = this.#newEntry(collection);
       entry = started.entry;
       await started.firstChunk;
@@ -274,11 +285,20 @@ export class CollectionMirror {
     return { entry, firstChunk };
   }
 
-  /** Forgets a copy: the next read starts loading the collection again. */
+  /**
+   * Forgets a copy: a later read starts loading the collection again, but not before twice
+   * as long as its last load took (at most a minute) has passed. A collection whose
+   * versions are deleted more often than it loads would otherwise be read whole again and
+   * again; its reads go to the database meanwhile. {@link CollectionMirror.load} does not
+   * wait.
+   */
   #drop(collection: string, entry: Entry): void {
     entry.state = 'loading';
     entry.data = undefined;
-    if (this.#entries.get(collection) === entry) this.#entries.delete(collection);
+    if (this.#entries.get(collection) !== entry) return;
+    this.#entries.delete(collection);
+    const pause = Math.min(MAX_RELOAD_PAUSE_MS, 2 * (this.#loadMs.get(collection) ?? 0));
+    if (pause > 0) this.#reloadAt.set(collection, this.#now() + pause);
   }
 
   /** Bytes held by every ready copy but `except`. */
@@ -301,6 +321,8 @@ export class CollectionMirror {
     const data = new MemoryCollection();
     let deletes: number | undefined;
     const budget = this.#maxBytes - this.#heldBytes(entry);
+    const started = this.#now();
+    this.#reloadAt.delete(collection);
     entry.stale = false;
     try {
       for (;;) {
@@ -309,6 +331,7 @@ export class CollectionMirror {
         deletes ??= read.counters.deletes;
         if (read.counters.deletes !== deletes || !appendInOrder(data, read.objects)) {
           // What was read may hold removed versions (or came out of order): start again.
+          this.#loadMs.set(collection, this.#now() - started);
           this.#drop(collection, entry);
           return;
         }
@@ -324,6 +347,7 @@ export class CollectionMirror {
       this.#drop(collection, entry);
       return;
     }
+    this.#loadMs.set(collection, this.#now() - started);
     if (entry.state !== 'loading' || this.#entries.get(collection) !== entry) return;
     entry.data = data;
     entry.deletes = deletes;
