@@ -106,9 +106,10 @@ export class AddedColumns {
   }
 
   /**
-   * `body,body,…` of the versions at `indexes` (ascending), copied into a fresh buffer.
-   * Runs of bodies adjacent in a slab (consecutive versions usually are) are copied with
-   * one `set`, commas included.
+   * `body,body,…` of the versions at `indexes` (ascending), copied into a fresh buffer (a
+   * reader of the response may keep or transfer it, which must not touch the stored
+   * bytes). Runs of bodies adjacent in a slab (consecutive versions usually are) are
+   * copied with one `set`, commas included.
    */
   join(indexes: readonly number[]): Uint8Array {
     const count = indexes.length;

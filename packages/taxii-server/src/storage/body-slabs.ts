@@ -1,5 +1,3 @@
-import { uninitialisedBytes } from './uninitialised-bytes';
-
 const encoder = new TextEncoder();
 const COMMA = 0x2c;
 
@@ -24,8 +22,8 @@ interface Slab {
  * Object bodies of one memory collection, encoded once as UTF-8 into large shared buffers,
  * each body followed by a comma, in the order they were stored. Bodies stored one after the
  * other are adjacent, so a page of consecutive objects is already `body,body,…` in one range
- * and {@link BodySlabs.join} copies it with one `set` instead of one per object. Few large
- * buffers also spare the garbage collector a backing store per object.
+ * and a page (`AddedColumns.join`) copies it with one `set` instead of one per object.
+ * Few large buffers also spare the garbage collector a backing store per object.
  *
  * A slab whose bodies were mostly deleted is given up: its live bodies move to the current
  * slab, so deleted bytes do not stay held forever.
@@ -90,39 +88,5 @@ export class BodySlabs {
   place(body: Uint8Array): SlabPlace {
     const slab = this.#slabOf.get(body.buffer)!;
     return { slab: slab.bytes, start: body.byteOffset, end: body.byteOffset + body.byteLength };
-  }
-
-  /**
-   * `body,body,…` of the given bodies, in order, copied into a fresh buffer (a reader of
-   * the response may keep or transfer it, which must not touch the stored bytes). Runs of
-   * bodies adjacent in a slab are copied with one `set`, commas included. Places are plain
-   * numbers: reading `buffer`/`byteOffset` of a view per body costs more than the copy.
-   */
-  join(places: readonly SlabPlace[]): Uint8Array {
-    if (places.length === 0) return new Uint8Array(0);
-    let size = places.length - 1;
-    for (let i = 0; i < places.length; i++) size += places[i]!.end - places[i]!.start;
-    const out = uninitialisedBytes(size);
-    let offset = 0;
-    let i = 0;
-    while (i < places.length) {
-      const first = places[i]!;
-      let end = first.end;
-      let j = i + 1;
-      // Extend the run while the next body starts right after this one's comma.
-      while (j < places.length) {
-        const next = places[j]!;
-        if (next.slab !== first.slab || next.start !== end + 1) break;
-        end = next.end;
-        j++;
-      }
-      if (i > 0) out[offset++] = COMMA;
-      out.set(first.slab.subarray(first.start, end), offset);
-      offset += end - first.start;
-      i = j;
-    }
-    // Every byte of `out` is written: the sizes above are exact.
-    if (offset !== size) throw new Error('BodySlabs.join: size mismatch.');
-    return out;
   }
 }

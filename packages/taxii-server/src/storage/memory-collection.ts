@@ -195,27 +195,24 @@ export class MemoryCollection {
     return { objects: page.records.map(toStored), more: page.more };
   }
 
-  /** The page of a query, its bodies copied out by slab runs. */
+  /** The page of a query, its bodies copied out of the columns' slab runs. */
   joinedBodies(query: ObjectQuery): JoinedBodiesPage {
-    const scan = this.#scan(query);
-    if (scan) {
-      const { indexes } = scan;
-      const columns = this.#columns;
-      return {
-        bodies: columns.join(indexes),
-        count: indexes.length,
-        first: indexes.length > 0 ? columns.added(indexes[0]!) : 0,
-        last: indexes.length > 0 ? columns.added(indexes.at(-1)!) : 0,
-        more: scan.more,
+    const columns = this.#columns;
+    let page = this.#scan(query);
+    if (!page) {
+      // A filtered page: its records' positions in the columns (they are in `added` order).
+      const selected = this.#select(query);
+      page = {
+        indexes: selected.records.map((r) => columns.indexOf(r.added)),
+        more: selected.more,
       };
     }
-    const page = this.#select(query);
-    const records = page.records;
+    const { indexes } = page;
     return {
-      bodies: this.#bodies.join(records),
-      count: records.length,
-      first: records[0]?.added ?? 0,
-      last: records.at(-1)?.added ?? 0,
+      bodies: columns.join(indexes),
+      count: indexes.length,
+      first: indexes.length > 0 ? columns.added(indexes[0]!) : 0,
+      last: indexes.length > 0 ? columns.added(indexes.at(-1)!) : 0,
       more: page.more,
     };
   }
