@@ -236,11 +236,14 @@ export class SqliteStorage implements TaxiiStorage {
   }
 
   /** Counters and version reads for the mirror, each from one snapshot of the file. */
+  /** The collection's counters: one primary-key read of its `taxii_counters` row. */
+  #counters(collection: string): ChangeCounters {
+    const row = this.#marker.get(collection) as [number, number] | undefined;
+    return row ? { lastAdded: row[0], deletes: row[1] } : { lastAdded: 0, deletes: 0 };
+  }
+
   #mirrorSource(): MirrorSource {
-    const counters = (collection: string): ChangeCounters => {
-      const row = this.#marker.get(collection) as [number, number] | undefined;
-      return row ? { lastAdded: row[0], deletes: row[1] } : { lastAdded: 0, deletes: 0 };
-    };
+    const counters = (collection: string) => this.#counters(collection);
     const since = this.#db
       .prepare(
         'SELECT o.added, o.id, o.type, o.spec_version, o.version, o.version_key, o.body FROM taxii_objects o WHERE o.collection = ? AND o.added > ? ORDER BY o.added LIMIT ?',
@@ -361,8 +364,8 @@ export class SqliteStorage implements TaxiiStorage {
   async changeMarker(collection: string): Promise<string> {
     const held = await this.#mirror?.marker(collection);
     if (held !== undefined) return held;
-    const row = this.#marker.get(collection) as [number, number] | undefined;
-    return row ? `${row[0]}:${row[1]}` : '0:0';
+    const { lastAdded, deletes } = this.#counters(collection);
+    return `${lastAdded}:${deletes}`;
   }
 
   async deleteObject(

@@ -327,19 +327,19 @@ export class CollectionMirror {
     try {
       for (;;) {
         if (this.#closed || this.#entries.get(collection) !== entry) return;
-        const read = await this.#source.readSince(collection, data.lastAdded, CHUNK);
-        deletes ??= read.counters.deletes;
-        if (read.counters.deletes !== deletes || !appendInOrder(data, read.objects)) {
-          // What was read may hold removed versions (or came out of order): start again.
+        const [outcome, seen] = await this.#readChunk(collection, data, deletes, budget);
+        deletes ??= seen;
+        if (outcome === 'changed') {
+          // What was read may hold removed versions: start again.
           this.#loadMs.set(collection, this.#now() - started);
           this.#drop(collection, entry);
           return;
         }
-        if (footprint(data) > budget) {
+        if (outcome === 'too-large') {
           entry.state = 'too-large';
           return;
         }
-        if (read.objects.length < CHUNK) break;
+        if (outcome === 'end') break;
         firstChunkRead();
       }
     } catch {
@@ -354,6 +354,28 @@ export class CollectionMirror {
     entry.state = 'ready';
   }
 
+  /**
+   * Reads the versions past `data`'s last one (a chunk) and appends them, and says what
+   * came of it, with the delete count read: `changed` when the count is not `deletes`
+   * (`undefined`: any count will do) or the source broke its commit order (the copy may
+   * hold removed versions or have missed one), `too-large` past `budget`, `end` when the
+   * chunk reached the collection's end, `more` otherwise.
+   */
+  async #readChunk(
+    collection: string,
+    data: MemoryCollection,
+    deletes: number | undefined,
+    budget: number,
+  ): Promise<[outcome: 'more' | 'end' | 'changed' | 'too-large', deletes: number]> {
+    const read = await this.#source.readSince(collection, data.lastAdded, CHUNK);
+    const seen = read.counters.deletes;
+    if ((deletes !== undefined && seen !== deletes) || !appendInOrder(data, read.objects)) {
+      return ['changed', seen];
+    }
+    if (footprint(data) > budget) return ['too-large', seen];
+    return [read.objects.length < CHUNK ? 'end' : 'more', seen];
+  }
+
   /** Brings a ready copy up to the database's latest commit (one at a time per collection). */
   async #catchUp(collection: string, entry: Entry): Promise<void> {
     if (entry.work) {
@@ -366,22 +388,18 @@ export class CollectionMirror {
       const budget = this.#maxBytes - this.#heldBytes(entry);
       try {
         for (;;) {
-          const read = await this.#source.readSince(collection, data.lastAdded, CHUNK);
+          const [outcome] = await this.#readChunk(collection, data, entry.deletes, budget);
           if (entry.state !== 'ready' || entry.data !== data) return;
-          if (read.counters.deletes !== entry.deletes) {
+          if (outcome === 'changed') {
             this.#drop(collection, entry);
             return;
           }
-          if (!appendInOrder(data, read.objects)) {
-            this.#drop(collection, entry);
-            return;
-          }
-          if (footprint(data) > budget) {
+          if (outcome === 'too-large') {
             entry.state = 'too-large';
             entry.data = undefined;
             return;
           }
-          if (read.objects.length < CHUNK) return;
+          if (outcome === 'end') return;
         }
       } catch (error) {
         // The read fails as a database read would; the next one tries again.
