@@ -7,8 +7,8 @@ const FORGOTTEN = new Uint8Array(0);
 
 /**
  * The fields a page reads of a collection's versions, in `added` order, in typed arrays:
- * `added`, where the body lies (slab, start, end) and whether other versions of its id are
- * held. A page of consecutive versions then reads adjacent memory, where one heap object
+ * `added`, where the body lies (slab, start, end; held only here) and whether other
+ * versions of its id are held. A page of consecutive versions then reads adjacent memory, where one heap object
  * per version costs a cache miss or two per version on a large collection (the profile of
  * pages of 100 from a million objects put a third of a page in reading those objects).
  * Kept in step with the collection's list of records: index `i` here is record `i` there.
@@ -32,6 +32,11 @@ export class AddedColumns {
   /** `added` of version `i`. */
   added(i: number): number {
     return this.#added[i]!;
+  }
+
+  /** Version `i`'s body: a view of the stored bytes (not a copy). */
+  body(i: number): Uint8Array {
+    return this.#slabs[this.#slab[i]!]!.subarray(this.#start[i]!, this.#end[i]!);
   }
 
   /** Whether other versions of version `i`'s id are held. */

@@ -1,5 +1,5 @@
 import { AddedColumns } from './added-columns';
-import { BodySlabs, type SlabPlace } from './body-slabs';
+import { BodySlabs } from './body-slabs';
 import { versionSelected } from './select-versions';
 import type {
   JoinedBodiesPage,
@@ -10,11 +10,11 @@ import type {
 } from './taxii-storage';
 
 /**
- * A held version: its indexed fields and where its body lies in the collection's slabs (the
- * body view itself is made only when a caller asks for the object: a view per record would
+ * A held version's indexed fields. Where its body lies is in the collection's columns, and
+ * a view of it is made only when a caller asks for the object (a view per record would
  * cost more memory than most bodies). Kept small: a mirror holds millions of these.
  */
-interface MemoryRecord extends SlabPlace {
+interface MemoryRecord {
   id: string;
   type: string;
   specVersion: string;
@@ -30,8 +30,8 @@ function versionsOfRecord(record: MemoryRecord): readonly MemoryRecord[] {
   return record.siblings ?? [record];
 }
 
-/** What callers get: the record's fields and a view of its body. */
-function toStored(r: MemoryRecord): StoredObject {
+/** What callers get: the record's fields and its body. */
+function toStored(r: MemoryRecord, body: Uint8Array): StoredObject {
   return {
     id: r.id,
     type: r.type,
@@ -39,7 +39,7 @@ function toStored(r: MemoryRecord): StoredObject {
     version: r.version,
     versionKey: r.versionKey,
     added: r.added,
-    body: r.slab.subarray(r.start, r.end),
+    body,
   };
 }
 
@@ -131,7 +131,12 @@ export class MemoryCollection {
       : held.versionKey === versionKey
         ? held
         : undefined;
-    return record && toStored(record);
+    return record && this.#stored(record);
+  }
+
+  /** A record as callers get it, its body found in the columns. */
+  #stored(record: MemoryRecord): StoredObject {
+    return toStored(record, this.#columns.body(this.#columns.indexOf(record.added)));
   }
 
   #intern(value: string): string {
@@ -161,13 +166,12 @@ export class MemoryCollection {
       versionKey: previous?.versionKey === o.versionKey ? previous.versionKey : o.versionKey,
       added: o.added,
       siblings: undefined,
-      ...this.#bodies.place(body),
     };
     this.#previous = record;
     this.#lastAdded = o.added;
     this.#bodyBytes += body.byteLength;
     this.#byAdded.push(record);
-    this.#columns.push(record.added, record);
+    this.#columns.push(record.added, this.#bodies.place(body));
     pushTo(this.#byType, record.type, record);
     const held = this.#byId.get(o.id);
     if (held === undefined) this.#byId.set(o.id, record);
@@ -189,10 +193,11 @@ export class MemoryCollection {
   objects(query: ObjectQuery): ObjectPage {
     const scan = this.#scan(query);
     if (scan) {
-      return { objects: scan.indexes.map((i) => toStored(this.#byAdded[i]!)), more: scan.more };
+      const objects = scan.indexes.map((i) => toStored(this.#byAdded[i]!, this.#columns.body(i)));
+      return { objects, more: scan.more };
     }
     const page = this.#select(query);
-    return { objects: page.records.map(toStored), more: page.more };
+    return { objects: page.records.map((r) => this.#stored(r)), more: page.more };
   }
 
   /** The page of a query, its bodies copied out of the columns' slab runs. */
@@ -312,13 +317,12 @@ export class MemoryCollection {
     const emptied = new Set<ArrayBufferLike>();
     for (const record of doomed) {
       const index = this.#columns.indexOf(record.added);
-      if (index >= 0) this.#columns.removeAt(index);
+      const body = this.#columns.body(index);
+      this.#columns.removeAt(index);
       removeFrom(this.#byAdded, record);
       removeFrom(this.#byType.get(record.type) ?? [], record);
-      this.#bodyBytes -= record.end - record.start;
-      if (this.#bodies.remove(record.slab.subarray(record.start, record.end))) {
-        emptied.add(record.slab.buffer);
-      }
+      this.#bodyBytes -= body.byteLength;
+      if (this.#bodies.remove(body)) emptied.add(body.buffer);
       if (this.#previous === record) this.#previous = undefined;
     }
     const kept = list.filter((r) => !doomed.has(r));
@@ -333,12 +337,10 @@ export class MemoryCollection {
     }
     if (emptied.size > 0) {
       // Most of such a slab is deleted: move what is left so the slab can be freed.
-      for (let i = 0; i < this.#byAdded.length; i++) {
-        const record = this.#byAdded[i]!;
-        if (emptied.has(record.slab.buffer)) {
-          const moved = this.#bodies.move(record.slab.subarray(record.start, record.end));
-          Object.assign(record, this.#bodies.place(moved));
-          this.#columns.setPlace(i, record);
+      for (let i = 0; i < this.#columns.length; i++) {
+        const body = this.#columns.body(i);
+        if (emptied.has(body.buffer)) {
+          this.#columns.setPlace(i, this.#bodies.place(this.#bodies.move(body)));
         }
       }
       this.#columns.forgetSlabs(emptied);
